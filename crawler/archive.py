@@ -1,0 +1,88 @@
+"""Which Wayback-compatible archive we crawl, its URLs and how fast we may ask it.
+
+web.archive.org allows about 30 CDX requests and 600 replays a minute per IP (DESIGN.md, from the
+Internet Archive's published limits); we stay at 80% of both. An archive on the loopback
+interface is the user's own (a local pywb) and is not rate-limited unless asked.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from tracker.errors import DeclarationError
+
+WAYBACK = "https://web.archive.org"
+CDX_PER_MINUTE = 0.8 * 30  # IA allows ~30 CDX requests a minute per IP; stay at 80%
+REPLAYS_PER_MINUTE = 0.8 * 600  # IA allows ~600 replays a minute per IP; stay at 80%
+CDX_PAGE_SIZE = 5000  # rows per CDX request; web.archive.org hands a resume key for the rest
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A Wayback-compatible archive: its base URL and our request budget for it.
+
+    ``cdx_per_minute`` / ``replays_per_minute`` of ``0`` mean no limit.
+    """
+
+    base: str
+    cdx_per_minute: float
+    replays_per_minute: float
+
+    @classmethod
+    def parse(
+        cls,
+        url: str = WAYBACK,
+        *,
+        cdx_per_minute: float | None = None,
+        replays_per_minute: float | None = None,
+    ) -> Archive:
+        """Validate a base URL such as ``https://web.archive.org`` or ``http://127.0.0.1:8080``.
+
+        Raises ``DeclarationError`` for anything but an http(s) URL with a host.
+        """
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise DeclarationError(
+                f"archive {url!r} is not an http(s) URL; give a Wayback base URL such as {WAYBACK}"
+            )
+        base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+        limited = not _is_loopback(parts.hostname)
+        return cls(
+            base=base,
+            cdx_per_minute=cdx_per_minute
+            if cdx_per_minute is not None
+            else (CDX_PER_MINUTE if limited else 0),
+            replays_per_minute=replays_per_minute
+            if replays_per_minute is not None
+            else (REPLAYS_PER_MINUTE if limited else 0),
+        )
+
+    def cdx_url(self, url: str, *, resume_key: str | None = None) -> str:
+        """The CDX query listing every capture of ``url``.
+
+        Only parameters that both web.archive.org and pywb understand alike (DESIGN.md): no
+        ``fl``, no regex ``filter``, no ``collapse``; ``showResumeKey`` is ignored by pywb, which
+        answers with every row at once.
+        """
+        params = {"url": url, "output": "json", "limit": CDX_PAGE_SIZE, "showResumeKey": "true"}
+        if resume_key:
+            params["resumeKey"] = resume_key
+        return f"{self.base}/cdx/search/cdx?{urlencode(params)}"
+
+    def replay_url(self, timestamp: str, url: str) -> str:
+        """The raw (``id_``) replay of one capture: the archived bytes, no rewriting."""
+        return f"{self.base}/web/{timestamp}id_/{url}"
+
+    def memento_url(self, timestamp: str, url: str) -> str:
+        """The capture as a person views it in the archive's web interface."""
+        return f"{self.base}/web/{timestamp}/{url}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

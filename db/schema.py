@@ -1,0 +1,153 @@
+"""The database schema, as sqlite-utils migrations applied in order.
+
+One SQLite file in WAL mode holds everything. ``captures`` and ``bodies`` are raw facts from the
+archive, never rewritten; ``extractions``, ``versions`` and ``revisions`` are derived from them
+and rebuilt by ``policy-history rebuild``. A new schema change is a new function at the end of
+this file, never an edit of an applied one.
+
+Timestamps: ``captures.timestamp`` is the archive's 14-digit UTC timestamp (``YYYYMMDDhhmmss``);
+every other time is ISO 8601 UTC with a ``Z`` suffix (``2019-03-02T10:00:00Z``).
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("policy_history")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["documents"].create(
+        {
+            "id": int,
+            "slug": str,
+            "name": str,
+            "service": str,
+            "kind": str,
+            "added_at": str,
+            "options": str,
+        },
+        pk="id",
+        not_null={"slug", "added_at"},
+        defaults={"kind": "privacy", "options": "{}"},
+    )
+    db["documents"].create_index(["slug"], unique=True)
+
+    db["document_urls"].create(
+        {"id": int, "document_id": int, "url": str, "urlkey": str, "added_at": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+        not_null={"document_id", "url", "urlkey"},
+    )
+    db["document_urls"].create_index(["document_id", "url"], unique=True)
+    db["document_urls"].create_index(["urlkey"])
+
+    db["bodies"].create(
+        {"sha256": str, "length": int, "compression": str, "content": bytes},
+        pk="sha256",
+        not_null={"length", "compression", "content"},
+    )
+
+    db["captures"].create(
+        {
+            "id": int,
+            "archive": str,
+            "url": str,
+            "urlkey": str,
+            "timestamp": str,
+            "digest": str,
+            "status": int,
+            "mime": str,
+            "length": int,
+            "location": str,
+            "body_sha256": str,
+            "fetched_at": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("body_sha256", "bodies", "sha256")],
+        not_null={"archive", "url", "urlkey", "timestamp"},
+    )
+    db["captures"].create_index(["archive", "url", "timestamp"], unique=True)
+    db["captures"].create_index(["urlkey", "timestamp"])
+    db["captures"].create_index(["digest"])
+
+    db["versions"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "text_sha256": str,
+            "markdown": str,
+            "title": str,
+            "words": int,
+            "extractor": str,
+            "effective_date": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+        not_null={"document_id", "text_sha256", "markdown", "words", "extractor"},
+    )
+    db["versions"].create_index(["document_id", "text_sha256"], unique=True)
+
+    db["extractions"].create(
+        {
+            "capture_id": int,
+            "document_id": int,
+            "extractor": str,
+            "version_id": int,
+            "error": str,
+        },
+        pk=("capture_id", "document_id"),
+        foreign_keys=[
+            ("capture_id", "captures", "id"),
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+        ],
+        not_null={"extractor"},
+    )
+    db["extractions"].create_index(["document_id", "version_id"])
+
+    db["revisions"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "seq": int,
+            "version_id": int,
+            "first_seen": str,
+            "last_seen": str,
+            "captures": int,
+            "first_capture_id": int,
+            "last_capture_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+            ("first_capture_id", "captures", "id"),
+            ("last_capture_id", "captures", "id"),
+        ],
+        not_null={"document_id", "seq", "version_id", "first_seen", "last_seen", "captures"},
+    )
+    db["revisions"].create_index(["document_id", "seq"], unique=True)
+
+    db["runs"].create(
+        {
+            "id": int,
+            "kind": str,
+            "archive": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "counts": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"kind", "started_at", "status"},
+        defaults={"counts": "{}"},
+    )
+
+
+def migrate(db: Database) -> None:
+    """Bring ``db`` to the current schema and switch it to WAL mode (idempotent)."""
+    db.enable_wal()
+    migrations.apply(db)

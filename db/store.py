@@ -1,0 +1,399 @@
+"""The only writer of the database: documents, captures and bodies, derived history, runs.
+
+Every write that must stand or fall together happens in one ``db.atomic()`` block, so a process
+killed at any instant leaves either all of it or none (a capture is never stored without its
+body, a revision list is never half-replaced).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import surt
+import zstandard
+from sqlite_utils import Database
+
+from crawler.cdx import CdxRecord
+from db.schema import migrate
+from tracker.errors import UnknownPolicy
+
+_compressor = zstandard.ZstdCompressor(level=10)
+_decompressor = zstandard.ZstdDecompressor()
+
+
+def utcnow() -> str:
+    """Now as ISO 8601 UTC with a ``Z``, to the second."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def urlkey(url: str) -> str:
+    """The SURT key web.archive.org and pywb index a URL by (``com,soompi)/privacy``)."""
+    return surt.surt(url)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A tracked policy: its slug, name, every URL it has lived at, and extraction options."""
+
+    id: int
+    slug: str
+    name: str | None
+    urls: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PendingExtraction:
+    """A stored capture of a document whose text has not been extracted by the current extractor."""
+
+    capture_id: int
+    document_id: int
+    url: str
+    timestamp: str
+    body_sha256: str
+    mime: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One extracted capture of a document, in time order: which version it showed."""
+
+    capture_id: int
+    timestamp: str
+    version_id: int
+
+
+class Store:
+    """Reads and writes one policy-history SQLite file (created and migrated on open)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = Database(self.path)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- documents --------------------------------------------------------------------------
+
+    def add_document(
+        self,
+        slug: str,
+        urls: Sequence[str],
+        *,
+        name: str | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> Document:
+        """Track a policy at ``urls`` (added to those it has); idempotent. Returns the document."""
+        with self.db.atomic():
+            existing = self._document_row(slug)
+            if existing is None:
+                self.db["documents"].insert(
+                    {
+                        "slug": slug,
+                        "name": name,
+                        "added_at": utcnow(),
+                        "options": json.dumps(options or {}),
+                    }
+                )
+                existing = self._document_row(slug)
+            else:
+                updates: dict[str, Any] = {}
+                if name and name != existing["name"]:
+                    updates["name"] = name
+                if options is not None and json.dumps(options) != existing["options"]:
+                    updates["options"] = json.dumps(options)
+                if updates:
+                    self.db["documents"].update(existing["id"], updates)
+            assert existing is not None
+            for url in urls:
+                self.db["document_urls"].insert(
+                    {
+                        "document_id": existing["id"],
+                        "url": url,
+                        "urlkey": urlkey(url),
+                        "added_at": utcnow(),
+                    },
+                    ignore=True,
+                )
+        return self.document(slug)
+
+    def documents(self) -> list[Document]:
+        """Every tracked document, by slug."""
+        return [
+            self._to_document(row)
+            for row in self.db.query("select * from documents order by slug")
+        ]
+
+    def document(self, slug: str) -> Document:
+        """The document with ``slug``; raises ``UnknownPolicy`` (listing the known ones)."""
+        row = self._document_row(slug)
+        if row is None:
+            raise UnknownPolicy(slug, [d.slug for d in self.documents()])
+        return self._to_document(row)
+
+    def _document_row(self, slug: str) -> dict[str, Any] | None:
+        return next(self.db.query("select * from documents where slug = ?", [slug]), None)
+
+    def _to_document(self, row: dict[str, Any]) -> Document:
+        urls = tuple(
+            r["url"]
+            for r in self.db.query(
+                "select url from document_urls where document_id = ? order by id", [row["id"]]
+            )
+        )
+        return Document(row["id"], row["slug"], row["name"], urls, json.loads(row["options"]))
+
+    # -- captures and bodies ----------------------------------------------------------------
+
+    def stored_timestamps(self, archive: str, url_key: str) -> set[str]:
+        """Timestamps of the captures of ``url_key`` on ``archive`` already stored without error."""
+        return {
+            row["timestamp"]
+            for row in self.db.query(
+                "select timestamp from captures where archive = ? and urlkey = ? and error is null",
+                [archive, url_key],
+            )
+        }
+
+    def body_for_digest(self, digest: str) -> tuple[str, int | None] | None:
+        """``(body_sha256, status)`` of a stored capture with this payload digest, if any."""
+        row = next(
+            self.db.query(
+                "select body_sha256, status from captures where digest = ? "
+                "and body_sha256 is not null and error is null limit 1",
+                [digest],
+            ),
+            None,
+        )
+        return (row["body_sha256"], row["status"]) if row else None
+
+    def store_captures(
+        self,
+        archive: str,
+        records: Sequence[CdxRecord],
+        *,
+        body: bytes | None,
+        body_sha256: str | None = None,
+        status: int | None,
+        location: str | None = None,
+    ) -> str | None:
+        """Store captures that share one payload, with that payload, in one transaction.
+
+        Give either the ``body`` bytes just fetched or the ``body_sha256`` of a stored body
+        (same digest fetched before); a capture not worth fetching (an archived 4xx/5xx) has
+        neither. A capture stored earlier with an error is replaced. Returns the body's sha256.
+        """
+        with self.db.atomic():
+            if body is not None:
+                body_sha256 = hashlib.sha256(body).hexdigest()
+                self.db["bodies"].insert(
+                    {
+                        "sha256": body_sha256,
+                        "length": len(body),
+                        "compression": "zstd",
+                        "content": _compressor.compress(body),
+                    },
+                    ignore=True,
+                )
+            for record in records:
+                self._upsert_capture(
+                    archive,
+                    record,
+                    status=record.status if record.status is not None else status,
+                    location=location,
+                    body_sha256=body_sha256,
+                    error=None,
+                )
+        return body_sha256
+
+    def record_capture_error(self, archive: str, record: CdxRecord, error: str) -> None:
+        """Remember that a capture could not be fetched (the next crawl tries it again)."""
+        with self.db.atomic():
+            self._upsert_capture(
+                archive, record, status=record.status, location=None, body_sha256=None, error=error
+            )
+
+    def _upsert_capture(
+        self,
+        archive: str,
+        record: CdxRecord,
+        *,
+        status: int | None,
+        location: str | None,
+        body_sha256: str | None,
+        error: str | None,
+    ) -> None:
+        self.db.execute(
+            "insert into captures (archive, url, urlkey, timestamp, digest, status, mime, length,"
+            " location, body_sha256, fetched_at, error) values (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " on conflict (archive, url, timestamp) do update set digest = excluded.digest,"
+            " status = excluded.status, mime = excluded.mime, length = excluded.length,"
+            " location = excluded.location, body_sha256 = excluded.body_sha256,"
+            " fetched_at = excluded.fetched_at, error = excluded.error"
+            " where captures.error is not null",
+            [
+                archive,
+                record.url,
+                record.urlkey,
+                record.timestamp,
+                record.digest,
+                status,
+                record.mime,
+                record.length,
+                location,
+                body_sha256,
+                utcnow(),
+                error,
+            ],
+        )
+
+    def body(self, sha256: str) -> bytes:
+        """The raw bytes of a stored body."""
+        row = self.db["bodies"].get(sha256)
+        return _decompressor.decompress(row["content"])
+
+    # -- derived: extractions, versions, revisions -----------------------------------------
+
+    def pending_extractions(self, extractor: str, document_ids: Iterable[int] | None = None) -> list[PendingExtraction]:
+        """Stored successful captures of tracked URLs not yet extracted by ``extractor``."""
+        sql = (
+            "select c.id as capture_id, u.document_id, c.url, c.timestamp, c.body_sha256, c.mime"
+            " from captures c join document_urls u on u.urlkey = c.urlkey"
+            " left join extractions e on e.capture_id = c.id and e.document_id = u.document_id"
+            "   and e.extractor = ?"
+            " where c.body_sha256 is not null and c.error is null"
+            "   and (c.status is null or c.status between 200 and 299) and e.capture_id is null"
+        )
+        params: list[Any] = [extractor]
+        if document_ids is not None:
+            ids = list(document_ids)
+            sql += f" and u.document_id in ({','.join('?' * len(ids))})"
+            params += ids
+        rows = self.db.query(sql + " group by c.id, u.document_id order by c.timestamp", params)
+        return [PendingExtraction(**row) for row in rows]
+
+    def save_extraction(
+        self,
+        pending: PendingExtraction,
+        extractor: str,
+        *,
+        text: tuple[str, str, str | None, int] | None,
+        error: str | None = None,
+    ) -> None:
+        """Record what ``extractor`` made of a capture for a document, in one transaction.
+
+        ``text`` is ``(text_sha256, markdown, title, words)``, or ``None`` with ``error`` saying
+        why there is no policy text.
+        """
+        with self.db.atomic():
+            version_id = None
+            if text is not None:
+                text_sha256, markdown, title, words = text
+                self.db["versions"].insert(
+                    {
+                        "document_id": pending.document_id,
+                        "text_sha256": text_sha256,
+                        "markdown": markdown,
+                        "title": title,
+                        "words": words,
+                        "extractor": extractor,
+                    },
+                    ignore=True,
+                )
+                version_id = next(
+                    self.db.query(
+                        "select id from versions where document_id = ? and text_sha256 = ?",
+                        [pending.document_id, text_sha256],
+                    )
+                )["id"]
+            self.db["extractions"].upsert(
+                {
+                    "capture_id": pending.capture_id,
+                    "document_id": pending.document_id,
+                    "extractor": extractor,
+                    "version_id": version_id,
+                    "error": error,
+                },
+                pk=("capture_id", "document_id"),
+            )
+
+    def timeline(self, document_id: int) -> list[TimelineEntry]:
+        """Every capture of a document that yielded a version, oldest first."""
+        rows = self.db.query(
+            "select c.id as capture_id, c.timestamp, e.version_id from extractions e"
+            " join captures c on c.id = e.capture_id"
+            " where e.document_id = ? and e.version_id is not null"
+            " order by c.timestamp, c.id",
+            [document_id],
+        )
+        return [TimelineEntry(**row) for row in rows]
+
+    def replace_revisions(self, document_id: int, revisions: Iterable[dict[str, Any]]) -> None:
+        """Swap a document's revisions for a freshly computed list, in one transaction."""
+        with self.db.atomic():
+            self.db.execute("delete from revisions where document_id = ?", [document_id])
+            self.db["revisions"].insert_all(
+                {"document_id": document_id, **revision} for revision in revisions
+            )
+
+    def clear_derived(self) -> None:
+        """Forget every extraction, version and revision (``rebuild`` recomputes them)."""
+        with self.db.atomic():
+            for table in ("revisions", "extractions", "versions"):
+                self.db.execute(f"delete from {table}")
+
+    def revisions(self, document_id: int) -> list[dict[str, Any]]:
+        """A document's revisions, oldest first, with their version's hash and word count."""
+        return list(
+            self.db.query(
+                "select r.*, v.text_sha256, v.words, v.title from revisions r"
+                " join versions v on v.id = r.version_id"
+                " where r.document_id = ? order by r.seq",
+                [document_id],
+            )
+        )
+
+    def version_text(self, version_id: int) -> str:
+        """The Markdown of a version."""
+        return self.db["versions"].get(version_id)["markdown"]
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, kind: str, archive: str | None) -> int:
+        """Record that a run has started; returns its id."""
+        with self.db.atomic():
+            table = self.db["runs"].insert(
+                {"kind": kind, "archive": archive, "started_at": utcnow(), "status": "running"}
+            )
+        return int(table.last_pk)
+
+    def finish_run(
+        self, run_id: int, status: str, counts: dict[str, int], error: str | None = None
+    ) -> None:
+        """Record how a run ended: ``status`` is ``ok``, ``incomplete`` or ``failed``."""
+        with self.db.atomic():
+            self.db["runs"].update(
+                run_id,
+                {
+                    "finished_at": utcnow(),
+                    "status": status,
+                    "counts": json.dumps(counts, sort_keys=True),
+                    "error": error,
+                },
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        return {
+            table: self.db[table].count
+            for table in ("documents", "captures", "bodies", "versions", "revisions")
+        }
+

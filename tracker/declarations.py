@@ -1,0 +1,92 @@
+"""Policy declarations: which policies to track and every URL each has lived at.
+
+The file format (YAML), as shipped in ``tracker/policies.yaml``::
+
+    policies:
+      soompi-privacy:                 # slug: lowercase letters, digits, dashes
+        name: Soompi Privacy Policy   # optional
+        urls:                         # every URL the policy has lived at; all feed one history
+          - https://www.soompi.com/privacy
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from tracker.errors import DeclarationError
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One policy to track."""
+
+    slug: str
+    urls: tuple[str, ...]
+    name: str | None = None
+
+
+def validate_slug(slug: str) -> str:
+    """Return ``slug`` if it is lowercase letters, digits and dashes; raise ``DeclarationError``."""
+    if not _SLUG.match(slug):
+        raise DeclarationError(
+            f"policy slug {slug!r} must be lowercase letters, digits and dashes, e.g. soompi-privacy"
+        )
+    return slug
+
+
+def validate_url(url: str, *, slug: str) -> str:
+    """Return ``url`` if it is an absolute http(s) URL with a host; raise ``DeclarationError``."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
+        raise DeclarationError(
+            f"{slug}: {url!r} is not an absolute http(s) URL; give the policy's page address, "
+            "e.g. https://www.soompi.com/privacy"
+        )
+    return url.strip()
+
+
+def load(path: str | Path | None = None) -> list[Declaration]:
+    """Read a declarations file; ``None`` reads the five policies shipped with policy-history.
+
+    Raises ``DeclarationError`` naming the file and the policy at fault.
+    """
+    if path is None:
+        source = "tracker/policies.yaml"
+        text = resources.files("tracker").joinpath("policies.yaml").read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as err:
+            raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise DeclarationError(f"{source} is not valid YAML: {err}") from err
+    policies = data.get("policies") if isinstance(data, dict) else None
+    if not isinstance(policies, dict) or not policies:
+        raise DeclarationError(f"{source}: expected a 'policies:' mapping of slug to declaration")
+    declarations = []
+    for slug, entry in policies.items():
+        slug = validate_slug(str(slug))
+        urls = entry.get("urls") if isinstance(entry, dict) else None
+        if not isinstance(urls, list) or not urls:
+            raise DeclarationError(f"{source}: policy {slug!r} needs a non-empty 'urls' list")
+        try:
+            declarations.append(
+                Declaration(
+                    slug=slug,
+                    urls=tuple(validate_url(str(url), slug=slug) for url in urls),
+                    name=entry.get("name"),
+                )
+            )
+        except DeclarationError as err:
+            raise DeclarationError(f"{source}: {err}") from err
+    return declarations
