@@ -59,6 +59,7 @@ def m001_initial(db: Database) -> None:
             "status": int,
             "mime": str,
             "length": int,
+            "content_type": str,
             "location": str,
             "body_sha256": str,
             "fetched_at": str,

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from crawler.cdx import CdxRecord
 from db.schema import migrate
 from tracker.errors import UnknownPolicy
+from tracker.revisions import Observation
 
 _compressor = zstandard.ZstdCompressor(level=10)
 _decompressor = zstandard.ZstdDecompressor()
@@ -56,16 +57,16 @@ class PendingExtraction:
     url: str
     timestamp: str
     body_sha256: str
-    mime: str | None
+    content_type: str | None
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    """One extracted capture of a document, in time order: which version it showed."""
+class StoredBody:
+    """A payload already stored, as a capture that has the same digest can reuse it."""
 
-    capture_id: int
-    timestamp: str
-    version_id: int
+    body_sha256: str
+    status: int | None
+    content_type: str | None
 
 
 class Store:
@@ -153,27 +154,28 @@ class Store:
 
     # -- captures and bodies ----------------------------------------------------------------
 
-    def stored_timestamps(self, archive: str, url_key: str) -> set[str]:
-        """Timestamps of the captures of ``url_key`` on ``archive`` already stored without error."""
+    def stored_captures(self, archive: str, url_key: str) -> set[tuple[str, str]]:
+        """``(url, timestamp)`` of the captures of ``url_key`` on ``archive`` stored without error."""
         return {
-            row["timestamp"]
+            (row["url"], row["timestamp"])
             for row in self.db.query(
-                "select timestamp from captures where archive = ? and urlkey = ? and error is null",
+                "select url, timestamp from captures where archive = ? and urlkey = ?"
+                " and error is null",
                 [archive, url_key],
             )
         }
 
-    def body_for_digest(self, digest: str) -> tuple[str, int | None] | None:
-        """``(body_sha256, status)`` of a stored capture with this payload digest, if any."""
+    def body_for_digest(self, digest: str) -> StoredBody | None:
+        """The stored payload with this CDX digest (fetched for another capture), if any."""
         row = next(
             self.db.query(
-                "select body_sha256, status from captures where digest = ? "
-                "and body_sha256 is not null and error is null limit 1",
+                "select body_sha256, status, content_type from captures where digest = ?"
+                " and body_sha256 is not null and error is null limit 1",
                 [digest],
             ),
             None,
         )
-        return (row["body_sha256"], row["status"]) if row else None
+        return StoredBody(**row) if row else None
 
     def store_captures(
         self,
@@ -183,6 +185,7 @@ class Store:
         body: bytes | None,
         body_sha256: str | None = None,
         status: int | None,
+        content_type: str | None = None,
         location: str | None = None,
     ) -> str | None:
         """Store captures that share one payload, with that payload, in one transaction.
@@ -208,6 +211,7 @@ class Store:
                     archive,
                     record,
                     status=record.status if record.status is not None else status,
+                    content_type=content_type,
                     location=location,
                     body_sha256=body_sha256,
                     error=None,
@@ -218,7 +222,13 @@ class Store:
         """Remember that a capture could not be fetched (the next crawl tries it again)."""
         with self.db.atomic():
             self._upsert_capture(
-                archive, record, status=record.status, location=None, body_sha256=None, error=error
+                archive,
+                record,
+                status=record.status,
+                content_type=None,
+                location=None,
+                body_sha256=None,
+                error=error,
             )
 
     def _upsert_capture(
@@ -227,15 +237,18 @@ class Store:
         record: CdxRecord,
         *,
         status: int | None,
+        content_type: str | None,
         location: str | None,
         body_sha256: str | None,
         error: str | None,
     ) -> None:
         self.db.execute(
             "insert into captures (archive, url, urlkey, timestamp, digest, status, mime, length,"
-            " location, body_sha256, fetched_at, error) values (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " content_type, location, body_sha256, fetched_at, error)"
+            " values (?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " on conflict (archive, url, timestamp) do update set digest = excluded.digest,"
             " status = excluded.status, mime = excluded.mime, length = excluded.length,"
+            " content_type = excluded.content_type,"
             " location = excluded.location, body_sha256 = excluded.body_sha256,"
             " fetched_at = excluded.fetched_at, error = excluded.error"
             " where captures.error is not null",
@@ -248,6 +261,7 @@ class Store:
                 status,
                 record.mime,
                 record.length,
+                content_type,
                 location,
                 body_sha256,
                 utcnow(),
@@ -265,7 +279,8 @@ class Store:
     def pending_extractions(self, extractor: str, document_ids: Iterable[int] | None = None) -> list[PendingExtraction]:
         """Stored successful captures of tracked URLs not yet extracted by ``extractor``."""
         sql = (
-            "select c.id as capture_id, u.document_id, c.url, c.timestamp, c.body_sha256, c.mime"
+            "select c.id as capture_id, u.document_id, c.url, c.timestamp, c.body_sha256,"
+            " coalesce(c.content_type, c.mime) as content_type"
             " from captures c join document_urls u on u.urlkey = c.urlkey"
             " left join extractions e on e.capture_id = c.id and e.document_id = u.document_id"
             "   and e.extractor = ?"
@@ -325,7 +340,7 @@ class Store:
                 pk=("capture_id", "document_id"),
             )
 
-    def timeline(self, document_id: int) -> list[TimelineEntry]:
+    def timeline(self, document_id: int) -> list[Observation]:
         """Every capture of a document that yielded a version, oldest first."""
         rows = self.db.query(
             "select c.id as capture_id, c.timestamp, e.version_id from extractions e"
@@ -334,7 +349,7 @@ class Store:
             " order by c.timestamp, c.id",
             [document_id],
         )
-        return [TimelineEntry(**row) for row in rows]
+        return [Observation(**row) for row in rows]
 
     def replace_revisions(self, document_id: int, revisions: Iterable[dict[str, Any]]) -> None:
         """Swap a document's revisions for a freshly computed list, in one transaction."""
@@ -342,6 +357,15 @@ class Store:
             self.db.execute("delete from revisions where document_id = ?", [document_id])
             self.db["revisions"].insert_all(
                 {"document_id": document_id, **revision} for revision in revisions
+            )
+
+    def drop_orphan_versions(self) -> None:
+        """Delete versions no extraction points at any more (left by a re-extraction)."""
+        with self.db.atomic():
+            self.db.execute(
+                "delete from versions where id not in"
+                " (select version_id from extractions where version_id is not null)"
+                " and id not in (select version_id from revisions)"
             )
 
     def clear_derived(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,7 +53,7 @@ def validate_url(url: str, *, slug: str) -> str:
     return url.strip()
 
 
-def load(path: str | Path | None = None) -> list[Declaration]:
+def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
     """Read a declarations file; ``None`` reads the five policies shipped with policy-history.
 
     Raises ``DeclarationError`` naming the file and the policy at fault.
@@ -63,7 +64,7 @@ def load(path: str | Path | None = None) -> list[Declaration]:
     else:
         source = str(path)
         try:
-            text = Path(path).read_text("utf-8")
+            text = (Path(path) if isinstance(path, str) else path).read_text("utf-8")
         except OSError as err:
             raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
     try:

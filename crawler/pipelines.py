@@ -1,0 +1,58 @@
+"""Storing what the spider yields: each item, captures with their payload, in one transaction."""
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+
+from crawler.items import CaptureItem
+from db.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Writes ``CaptureItem``s into the policy-history database at ``db_path``."""
+
+    def __init__(self, db_path: str, archive: str, stats):
+        self.db_path, self.archive, self.stats = db_path, archive, stats
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(
+            crawler.settings["POLICY_HISTORY_DB"],
+            crawler.settings["POLICY_HISTORY_ARCHIVE"],
+            crawler.stats,
+        )
+
+    def open_spider(self) -> None:
+        self.store = Store(self.db_path)
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process_item(self, item: CaptureItem) -> CaptureItem:
+        assert self.store is not None
+        first = item.records[0]
+        if item.error is not None:
+            for record in item.records:
+                self.store.record_capture_error(self.archive, record, item.error)
+            self.stats.inc_value("policy_history/failed", len(item.records))
+            log.warning("%s: capture %s %s not fetched: %s",
+                        item.policy, first.timestamp, first.url, item.error)
+            return item
+        self.store.store_captures(
+            self.archive,
+            item.records,
+            body=item.body,
+            body_sha256=item.body_sha256,
+            status=item.status,
+            content_type=item.content_type,
+            location=item.location,
+        )
+        self.stats.inc_value("policy_history/stored", len(item.records))
+        log.info("%s: stored %d capture(s) from %s %s",
+                 item.policy, len(item.records), first.timestamp, first.url)
+        return item

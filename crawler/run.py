@@ -1,0 +1,129 @@
+"""Running one crawl: check the archive answers, then run the spider with polite settings.
+
+Scrapy runs on Twisted's reactor, which cannot be restarted within a process: one crawl per
+process (the CLI is one process; the scheduler starts one child per run).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler.archive import Archive
+from crawler.cdx import parse_cdx
+from crawler.spider import CaptureSpider
+from tracker.errors import ArchiveError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "policy-history/0.1 (privacy-policy history research; polite, rate-limited)"
+TIMEOUT = 60  # seconds for any one request
+MAX_BODY = 50 * 1024 * 1024  # bytes; a privacy policy page is well under 5 MB
+RETRIES = 5  # per request, with the slot's delay doubling each time (crawler.politeness)
+
+
+@dataclass
+class CrawlReport:
+    """What one crawl did, by capture: listed by CDX, stored (new rows), fetched (replays made),
+    reused (payload already stored under the same digest), already stored, failed."""
+
+    listed: int = 0
+    stored: int = 0
+    fetched: int = 0
+    reused: int = 0
+    already_stored: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, int)}
+
+
+def crawl_settings(archive: Archive, db_path: str, **overrides: Any) -> dict[str, Any]:
+    """Scrapy settings for a crawl of ``archive`` into the database at ``db_path``."""
+    settings: dict[str, Any] = {
+        "USER_AGENT": USER_AGENT,
+        "ROBOTSTXT_OBEY": False,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "DOWNLOAD_TIMEOUT": TIMEOUT,
+        "DOWNLOAD_MAXSIZE": MAX_BODY,
+        "CONCURRENT_REQUESTS": 8,
+        "DOWNLOAD_SLOTS": {
+            "cdx": {"concurrency": 1, "delay": _delay(archive.cdx_per_minute), "jitter": 0},
+            "replay": {"concurrency": 4, "delay": _delay(archive.replays_per_minute), "jitter": 0},
+        },
+        "RETRY_TIMES": RETRIES,
+        "RETRY_HTTP_CODES": [408, 429, 500, 502, 503, 504, 522, 524],
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.politeness.ArchiveRetryMiddleware": 550,
+        },
+        "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
+        "POLICY_HISTORY_DB": db_path,
+        "POLICY_HISTORY_ARCHIVE": archive.base,
+        "LOG_LEVEL": "WARNING",
+    }
+    settings.update(overrides)
+    return settings
+
+
+def _delay(per_minute: float) -> float:
+    return 60.0 / per_minute if per_minute else 0.0
+
+
+def check_archive(archive: Archive, url: str) -> None:
+    """Ask the archive's CDX API about ``url`` once; raise ``ArchiveError`` if it is down,
+    refusing us, or not a Wayback archive, with what to do about it."""
+    request = urllib.request.Request(archive.cdx_url(url), headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            parse_cdx(response.read().decode("utf-8", "replace"), source=archive.base)
+    except urllib.error.HTTPError as err:
+        if err.code == 429:
+            raise ArchiveError(
+                f"{archive.base} is rate-limiting us (HTTP 429); wait a few minutes and run again"
+            ) from err
+        raise ArchiveError(
+            f"{archive.base} answered HTTP {err.code} to a CDX query; is it a Wayback archive? "
+            "(--archive takes the base URL, e.g. https://web.archive.org)"
+        ) from err
+    except (urllib.error.URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise ArchiveError(
+            f"archive {archive.base} is not reachable ({reason}); check --archive or try again later"
+        ) from err
+
+
+def run_crawl(
+    archive: Archive, db_path: str, targets: list[tuple[str, str]], **settings: Any
+) -> CrawlReport:
+    """Crawl every ``(policy slug, URL)`` target into the database; blocks until done.
+
+    Captures that could not be fetched are recorded with their error and listed in the report
+    (the next crawl tries them again); the crawl itself does not raise for them.
+    """
+    process = CrawlerProcess(crawl_settings(archive, db_path, **settings), install_root_handler=False)
+    crawler = process.create_crawler(CaptureSpider)
+    process.crawl(crawler, archive=archive, db_path=db_path, targets=targets)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    spider = crawler.spider
+    report = CrawlReport(
+        **{
+            name: int(stats.get(f"policy_history/{name}", 0))
+            for name in ("listed", "stored", "fetched", "reused", "already_stored", "failed")
+        }
+    )
+    report.failures = list(getattr(spider, "failures", []))
+    if report.failed:
+        report.failures.append(
+            f"{report.failed} capture(s) could not be fetched (see the captures table's error column)"
+        )
+    log.info("crawl of %s done: %s", archive.base, json.dumps(report.counts()))
+    return report

@@ -1,0 +1,70 @@
+"""One recorded run: crawl the archive for new captures, then bring the history up to date.
+
+Every run is a row in ``runs`` (started, finished, status, counts, error), whatever its end:
+``ok``, ``incomplete`` (some captures could not be fetched; the next run tries them again) or
+``failed`` (the archive could not be used at all).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from crawler.archive import Archive
+from crawler.run import CrawlReport, check_archive, run_crawl
+from db.store import Document, Store
+from tracker.errors import ArchiveError, CrawlIncomplete
+from tracker.history import UpdateReport, update
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    """The outcome of one run: its id, the crawl's and the update's reports."""
+
+    run_id: int
+    crawl: CrawlReport
+    update: UpdateReport
+
+
+def crawl_and_update(
+    store: Store,
+    archive: Archive,
+    documents: Sequence[Document],
+    *,
+    kind: str = "crawl",
+    progress: Callable[[int, int], None] | None = None,
+) -> RunReport:
+    """Crawl ``documents`` on ``archive`` into ``store``, extract and rebuild their revisions.
+
+    Raises ``ArchiveError`` when the archive cannot be used (the run is recorded as failed,
+    nothing else is written) and ``CrawlIncomplete`` when some captures could not be fetched
+    (what was fetched is stored and its history updated; the run is recorded as incomplete).
+    """
+    run_id = store.start_run(kind, archive.base)
+    targets = [(d.slug, url) for d in documents for url in d.urls]
+    try:
+        check_archive(archive, targets[0][1])
+    except ArchiveError as err:
+        store.finish_run(run_id, "failed", {}, str(err))
+        raise
+    crawl = run_crawl(archive, str(store.path), targets)
+    report = RunReport(
+        run_id, crawl, update(store, document_ids=[d.id for d in documents], progress=progress)
+    )
+    counts = {
+        **crawl.counts(),
+        "extracted": report.update.extracted,
+        "no_text": report.update.no_text,
+        "revisions": report.update.revisions,
+    }
+    if crawl.failures:
+        message = "; ".join(crawl.failures[:10])
+        store.finish_run(run_id, "incomplete", counts, message)
+        raise CrawlIncomplete(
+            f"crawl incomplete: {message}. What was fetched is stored; "
+            "run `policy-history crawl` again to fetch only what is missing"
+        )
+    store.finish_run(run_id, "ok", counts)
+    return report
