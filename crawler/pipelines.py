@@ -10,6 +10,8 @@ from db.store import Store
 
 log = logging.getLogger(__name__)
 
+PROGRESS_EVERY = 25  # captures between two progress lines on the terminal
+
 
 class StorePipeline:
     """Writes ``CaptureItem``s into the policy-history database at ``db_path``."""
@@ -53,6 +55,10 @@ class StorePipeline:
             location=item.location,
         )
         self.stats.inc_value("policy_history/stored", len(item.records))
-        log.info("%s: stored %d capture(s) from %s %s",
-                 item.policy, len(item.records), first.timestamp, first.url)
+        log.debug("%s: stored %d capture(s) from %s %s",
+                  item.policy, len(item.records), first.timestamp, first.url)
+        stored = self.stats.get_value("policy_history/stored")
+        if stored // PROGRESS_EVERY > (stored - len(item.records)) // PROGRESS_EVERY:
+            log.info("stored %d captures so far (%d listed)",
+                     stored, self.stats.get_value("policy_history/listed", 0))
         return item

@@ -39,6 +39,8 @@ class CrawlReport:
     already_stored: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)
+    unarchived: list[tuple[str, str]] = field(default_factory=list)
+    """``(policy, URL)`` pairs the archive has no capture of at all."""
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in vars(self).items() if isinstance(v, int)}
@@ -68,6 +70,7 @@ def crawl_settings(archive: Archive, db_path: str, **overrides: Any) -> dict[str
         "POLICY_HISTORY_DB": db_path,
         "POLICY_HISTORY_ARCHIVE": archive.base,
         "LOG_LEVEL": "WARNING",
+        "LOG_INSTALL_ROOT_HANDLER": False,  # the caller configures logging
     }
     settings.update(overrides)
     return settings
@@ -108,7 +111,7 @@ def run_crawl(
     Captures that could not be fetched are recorded with their error and listed in the report
     (the next crawl tries them again); the crawl itself does not raise for them.
     """
-    process = CrawlerProcess(crawl_settings(archive, db_path, **settings), install_root_handler=False)
+    process = CrawlerProcess(crawl_settings(archive, db_path, **settings))
     crawler = process.create_crawler(CaptureSpider)
     process.crawl(crawler, archive=archive, db_path=db_path, targets=targets)
     process.start()
@@ -121,6 +124,8 @@ def run_crawl(
         }
     )
     report.failures = list(getattr(spider, "failures", []))
+    listed: dict[tuple[str, str], int] = getattr(spider, "listed", {})
+    report.unarchived = [target for target, n in listed.items() if n == 0]
     if report.failed:
         report.failures.append(
             f"{report.failed} capture(s) could not be fetched (see the captures table's error column)"

@@ -56,8 +56,18 @@ def cli(verbose: int, quiet: bool) -> None:
     """
     level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    if verbose < 2:
+        # Scrapy resets its loggers to DEBUG when a crawl starts: filter at the handler.
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_quiet_libraries)
+
+
+_LIBRARIES = ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer", "py.warnings")
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    """Let libraries' records through only from ERROR up (ours from the chosen level)."""
+    return record.levelno >= logging.ERROR or not record.name.startswith(_LIBRARIES)
 
 
 @cli.command()
@@ -220,13 +230,14 @@ def _crawl(store: Store, archive: Archive, documents: Sequence[Document]) -> Non
 
 
 def _summary(store: Store, documents: Sequence[Document]) -> None:
-    click.echo(f"{'policy':<24} {'captures':>8} {'revisions':>9}  {'first seen':<20}  last seen")
+    width = max([len("policy")] + [len(d.slug) for d in documents])
+    click.echo(f"{'policy':<{width}}  {'captures':>8}  {'revisions':>9}  {'first seen':<20}  last seen")
     for document in documents:
         revisions = store.revisions(document.id)
         captures = sum(r["captures"] for r in revisions)
         first = revisions[0]["first_seen"] if revisions else "-"
         last = revisions[-1]["last_seen"] if revisions else "-"
-        click.echo(f"{document.slug:<24} {captures:>8} {len(revisions):>9}  {first:<20}  {last}")
+        click.echo(f"{document.slug:<{width}}  {captures:>8}  {len(revisions):>9}  {first:<20}  {last}")
 
 
 def _parse_when(text: str) -> str:

@@ -40,3 +40,7 @@ class ExtractionFailed(PolicyHistoryError):
 
 class CrawlIncomplete(PolicyHistoryError):
     """A crawl ended with captures it could not fetch; running it again fetches only those."""
+
+
+class NotArchived(PolicyHistoryError):
+    """The archive holds no capture at all of any URL of a policy."""

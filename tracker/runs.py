@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from crawler.archive import Archive
 from crawler.run import CrawlReport, check_archive, run_crawl
 from db.store import Document, Store
-from tracker.errors import ArchiveError, CrawlIncomplete
+from tracker.errors import ArchiveError, CrawlIncomplete, NotArchived
 from tracker.history import UpdateReport, update
 
 log = logging.getLogger(__name__)
@@ -59,12 +59,23 @@ def crawl_and_update(
         "no_text": report.update.no_text,
         "revisions": report.update.revisions,
     }
+    for policy, url in crawl.unarchived:
+        log.warning("%s: %s has no capture in %s", policy, url, archive.base)
     if crawl.failures:
         message = "; ".join(crawl.failures[:10])
         store.finish_run(run_id, "incomplete", counts, message)
         raise CrawlIncomplete(
             f"crawl incomplete: {message}. What was fetched is stored; "
             "run `policy-history crawl` again to fetch only what is missing"
+        )
+    unarchived = set(crawl.unarchived)
+    missing = [d for d in documents if all((d.slug, url) in unarchived for url in d.urls)]
+    if missing:
+        message = "; ".join(f"{d.slug}: {archive.base} has no capture of {', '.join(d.urls)}" for d in missing)
+        store.finish_run(run_id, "incomplete", counts, message)
+        raise NotArchived(
+            f"{message}. Check the URL (add every address the policy lived at with "
+            "`policy-history add SLUG URL`), or have the archive save the page"
         )
     store.finish_run(run_id, "ok", counts)
     return report
