@@ -23,7 +23,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from http.client import responses
 from pathlib import Path
 from types import TracebackType
 
@@ -74,7 +75,7 @@ def _warc_date(timestamp: str) -> str:
     """``20250226003348`` -> ``2025-02-26T00:33:48Z``; ValueError unless 14 digits."""
     if not re.fullmatch(r"\d{14}", timestamp):
         raise ValueError(f"capture timestamp must be 14 digits (YYYYMMDDhhmmss), got {timestamp!r}")
-    moment = datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -84,7 +85,7 @@ def write_warc(path: Path, captures: Iterable[ArchivedCapture]) -> Path:
     with path.open("wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for cap in captures:
-            reason = "Moved Permanently" if cap.status == 301 else "OK" if cap.status == 200 else "-"
+            reason = responses.get(cap.status, "-")
             headers = [("Content-Type", cap.content_type), ("Content-Length", str(len(cap.body)))]
             if cap.location is not None:
                 headers.append(("Location", cap.location))
@@ -98,7 +99,7 @@ def write_warc(path: Path, captures: Iterable[ArchivedCapture]) -> Path:
 
 
 def default_pywb_venv() -> Path:
-    """``$POLICY_HISTORY_PYWB_VENV``, else ``${XDG_CACHE_HOME:-~/.cache}/policy-history/pywb-VERSION``."""
+    """$POLICY_HISTORY_PYWB_VENV, else ${XDG_CACHE_HOME:-~/.cache}/policy-history/pywb-2.10.0"""
     if os.environ.get("POLICY_HISTORY_PYWB_VENV"):
         return Path(os.environ["POLICY_HISTORY_PYWB_VENV"]).expanduser()
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -179,6 +180,7 @@ class LocalArchive:
 
     @property
     def pywb_bin(self) -> Path:
+        """``bin/`` of the pywb virtualenv, from :func:`ensure_pywb` unless given."""
         if self._bin is None:
             self._bin = ensure_pywb()
         return self._bin
@@ -196,11 +198,16 @@ class LocalArchive:
         (self.root / "nofuzzy.yaml").write_text(NOFUZZY_YAML)
         if not (self.root / "collections" / COLLECTION).exists():
             self._wb_manager("init", COLLECTION)
+        # pywb caches the index directory's file list until the directory's stat changes, in
+        # whole seconds: a first index file created in the same second as a listing would stay
+        # unseen. With index.cdxj present from the start, adds only replace it (same name).
+        (self.root / "collections" / COLLECTION / "indexes" / "index.cdxj").touch()
 
     def add(self, captures: Iterable[ArchivedCapture], name: str) -> Path:
         """Write ``root/NAME.warc.gz`` and index it into the collection; return its path.
 
-        Works while the server runs: pywb re-reads the index directory on every request.
+        Works while the server runs: pywb reads the index on every request. Takes about
+        0.3 s plus 1 s per 20 MB of bodies (``wb-manager add`` copies and indexes the WARC).
         """
         with self._add_lock:
             self._init_root()
@@ -210,34 +217,42 @@ class LocalArchive:
             return warc
 
     def start(self, timeout: float = 60) -> None:
-        """Start pywb and wait until its CDX endpoint answers; ArchiveError if it does not."""
+        """Start pywb (on a free port unless one was given) and wait until its CDX endpoint
+        answers, about 0.5 s; ArchiveError if it exits or stays silent for ``timeout`` s."""
         if self._proc is not None:
             return
         self._init_root()
-        if self.port is None:
-            self.port = _free_port()
+        pick_port = self.port is None
+        for _ in range(3):  # a free port can be taken before pywb binds it
+            if pick_port:
+                self.port = _free_port()
+            if self._launch(timeout) or not pick_port:
+                break
+        if self._proc is None:
+            tail = self.log_path.read_text(errors="replace")[-800:]
+            raise ArchiveError(f"pywb exited while starting on port {self.port}: {tail}")
+        log.info("local archive serving %s at %s", self.root, self.url)
+
+    def _launch(self, timeout: float) -> bool:
+        """Run ``wayback`` on ``self.port``; True once it answers, False if it exited."""
         env = dict(os.environ, NO_PROXY="localhost,127.0.0.1", no_proxy="localhost,127.0.0.1",
                    PYTHONUNBUFFERED="1")
         with open(self.log_path, "ab") as out:
             self._proc = subprocess.Popen(
                 [str(self.pywb_bin / "wayback"), "-b", "127.0.0.1", "-p", str(self.port)],
                 cwd=self.root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
+                stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
-        while True:
+        while self._get(READY_PATH) != 200:
             if self._proc.poll() is not None:
-                tail = self.log_path.read_text(errors="replace")[-800:]
                 self._proc = None
-                raise ArchiveError(f"pywb exited while starting on port {self.port}: {tail}")
-            if self._get(READY_PATH) == 200:
-                break
+                return False
             if time.monotonic() > deadline:
                 self.stop()
                 raise ArchiveError(f"pywb did not answer on {self.url} within {timeout} s; "
                                    f"see {self.log_path}")
             time.sleep(0.1)
-        log.info("local archive serving %s at %s", self.root, self.url)
+        return True
 
     def _get(self, path: str) -> int | None:
         """Status of GET ``path`` on the archive, bypassing any proxy; None if unreachable."""
@@ -272,26 +287,21 @@ class LocalArchive:
         self.stop()
 
     def requests(self) -> list[str]:
-        """Request lines the server has served so far, oldest first, e.g.
-        ``"GET /web/20250226003348id_/https://example.com/ 200"`` (readiness probes included).
+        """Requests served so far (all runs logged under ``root``), oldest first, as
+        ``"GET /web/20250226003348id_/https://example.com/ 200"``: the path as sent and the
+        status. The readiness probes of :meth:`start` are included; pywb's calls to itself are not.
 
         gevent logs a request just after sending its response, so this first sends a marker
         request and waits for its log line: every response a caller already has is then logged.
         """
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         if self._proc is not None:
             self._syncs += 1
-            marker = f"{SYNC_PATH}{self._syncs}"
-            self._get(marker)
+            marker = f"{SYNC_PATH}{self._syncs} "
             deadline = time.monotonic() + 5
-            while marker + " " not in self.log_path.read_text(errors="replace"):
-                if time.monotonic() > deadline:
-                    log.warning("marker %s not seen in %s; the count may be short", marker,
-                                self.log_path)
-                    break
-                time.sleep(0.01)
-        lines = []
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        for m in _LOG_LINE.finditer(text):
-            if not _INTERNAL.match(m["path"]):
-                lines.append(f"{m['method']} {m['path']} {m['status']}")
-        return lines
+            if self._get(marker.strip()) is not None:
+                while marker not in text and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                    text = self.log_path.read_text(errors="replace")
+        return [f"{m['method']} {m['path']} {m['status']}" for m in _LOG_LINE.finditer(text)
+                if not _INTERNAL.match(m["path"])]
