@@ -145,6 +145,7 @@ def show(slug: str, db_path: str, at: str | None, revision: int | None) -> None:
     \b
         policy-history show soompi-privacy --at 2019-01-01
     """
+    when = _parse_when(at) if at is not None else None
     store = Store(db_path)
     revisions = store.revisions(store.document(slug).id)
     if not revisions:
@@ -155,8 +156,7 @@ def show(slug: str, db_path: str, at: str | None, revision: int | None) -> None:
         if not matches:
             raise click.ClickException(f"{slug}: no revision {revision}; it has 1 to {len(revisions)}")
         chosen = matches[0]
-    elif at is not None:
-        when = _parse_when(at)
+    elif when is not None:
         earlier = [r for r in revisions if r["first_seen"] <= when]
         if not earlier:
             raise click.ClickException(

@@ -76,18 +76,20 @@ def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
         raise DeclarationError(f"{source}: expected a 'policies:' mapping of slug to declaration")
     declarations = []
     for slug, entry in policies.items():
-        slug = validate_slug(str(slug))
-        urls = entry.get("urls") if isinstance(entry, dict) else None
-        if not isinstance(urls, list) or not urls:
-            raise DeclarationError(f"{source}: policy {slug!r} needs a non-empty 'urls' list")
         try:
-            declarations.append(
-                Declaration(
-                    slug=slug,
-                    urls=tuple(validate_url(str(url), slug=slug) for url in urls),
-                    name=entry.get("name"),
-                )
-            )
+            declarations.append(_declaration(str(slug), entry))
         except DeclarationError as err:
             raise DeclarationError(f"{source}: {err}") from err
     return declarations
+
+
+def _declaration(slug: str, entry: object) -> Declaration:
+    validate_slug(slug)
+    urls = entry.get("urls") if isinstance(entry, dict) else None
+    if not isinstance(urls, list) or not urls:
+        raise DeclarationError(f"policy {slug!r} needs a non-empty 'urls' list")
+    return Declaration(
+        slug=slug,
+        urls=tuple(validate_url(str(url), slug=slug) for url in urls),
+        name=entry.get("name"),
+    )

@@ -1,0 +1,97 @@
+"""Bad input gets one clear line, a non-zero exit and no traceback; nothing half-written."""
+from __future__ import annotations
+
+import http.server
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.localarchive import LocalArchive
+from tracker.cli import cli
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = str(tmp_path / "p.db")
+    assert run("add", "soompi-privacy", "https://www.soompi.com/privacy", "--db", path)[0] == 0
+    return path
+
+
+class Homepage(http.server.BaseHTTPRequestHandler):
+    """A web site's home page at every path, as a mistyped --archive would give."""
+
+    def do_GET(self) -> None:
+        body = b"<html><body><h1>Welcome</h1></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def not_an_archive() -> Iterator[str]:
+    """A real web server on 127.0.0.1 that is not a Wayback archive."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Homepage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_add_is_idempotent_and_extends_urls(db: str) -> None:
+    assert run("add", "soompi-privacy", "https://www.soompi.com/privacy", "--db", db) == (
+        0, f"soompi-privacy: tracking 1 URL(s) in {db}\n")
+    code, out = run("add", "soompi-privacy", "https://www.soompi.com/legal/privacy", "--db", db)
+    assert (code, out) == (0, f"soompi-privacy: tracking 2 URL(s) in {db}\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["log", "nope"], "unknown policy 'nope' (known: soompi-privacy); add it with: policy-history add nope URL"),
+    (["show", "nope"], "unknown policy 'nope'"),
+    (["crawl", "--policy", "nope"], "unknown policy 'nope'"),
+    (["add", "x-privacy", "www.x.test/privacy"], "x-privacy: 'www.x.test/privacy' is not an absolute http(s) URL"),
+    (["add", "X Privacy", "https://x.test/"], "policy slug 'X Privacy' must be lowercase"),
+    (["crawl", "--archive", "web.archive.org"], "archive 'web.archive.org' is not an http(s) URL"),
+    (["crawl", "--archive", "http://127.0.0.1:9"], "archive http://127.0.0.1:9 is not reachable"),
+    (["show", "soompi-privacy"], "soompi-privacy: no revision yet; run `policy-history crawl --policy soompi-privacy`"),
+    (["show", "soompi-privacy", "--at", "last week"], "'last week' is not a date like 2019-01-01"),
+])
+def test_bad_input_is_one_clear_line(db: str, args: list[str], message: str) -> None:
+    code, out = run(*args, "--db", db)
+    assert code != 0
+    assert message in out
+    assert "Traceback" not in out
+
+
+def test_an_archive_that_is_not_wayback(db: str, not_an_archive: str) -> None:
+    code, out = run("crawl", "--archive", not_an_archive, "--db", db)
+    assert code == 1
+    assert f"{not_an_archive} did not answer as a Wayback CDX server" in out
+    assert "it must serve /cdx/search/cdx" in out
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select status, error is not null from runs").fetchall() == [("failed", 1)]
+        assert conn.execute("select count(*) from captures").fetchone() == (0,)
+
+
+def test_a_policy_never_archived(archive: LocalArchive, tmp_path: Path) -> None:
+    from test_end_to_end import policy_history
+
+    db = str(tmp_path / "n.db")
+    run("add", "never-privacy", "https://never.test/privacy", "--db", db)
+    result = policy_history("crawl", "--archive", archive.url, "--db", db, check=False)
+    assert result.returncode == 1
+    assert f"never-privacy: {archive.url} has no capture of https://never.test/privacy" in result.stderr
+    assert "Traceback" not in result.stderr

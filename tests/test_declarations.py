@@ -1,0 +1,50 @@
+"""Declaration files: the bundled five, and errors that name the file and the policy."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.declarations import load, validate_slug, validate_url
+from tracker.errors import DeclarationError
+
+
+def test_bundled_declarations_hold_the_five_policies_with_every_url() -> None:
+    declared = {d.slug: d.urls for d in load()}
+    assert set(declared) == {"buy-com-privacy", "milanoo-privacy", "viki-privacy",
+                             "soompi-privacy", "alibaba-privacy"}
+    assert declared["buy-com-privacy"] == (
+        "http://www.buy.com/corp/privacy_policy_complete.asp",
+        "https://www.rakuten.com/loc/privacy-policy/79085.html")
+    assert len(declared["alibaba-privacy"]) == 3
+
+
+@pytest.mark.parametrize("content, message", [
+    ("policies: [", "is not valid YAML"),
+    ("other: {}", "expected a 'policies:' mapping"),
+    ("policies:\n  Bad Slug:\n    urls: [https://a.test]", "'Bad Slug' must be lowercase"),
+    ("policies:\n  a-privacy:\n    name: A", "'a-privacy' needs a non-empty 'urls' list"),
+    ("policies:\n  a-privacy:\n    urls: [www.a.test/privacy]", "a-privacy: 'www.a.test/privacy' is not"),
+])
+def test_bad_files_name_the_file_and_the_policy(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(content)
+    with pytest.raises(DeclarationError, match=message) as err:
+        load(path)
+    assert "mine.yaml" in str(err.value)
+
+
+def test_missing_file() -> None:
+    with pytest.raises(DeclarationError, match="cannot read declarations file nope.yaml"):
+        load("nope.yaml")
+
+
+def test_slugs_and_urls() -> None:
+    assert validate_slug("viki-privacy") == "viki-privacy"
+    assert validate_url(" https://www.viki.com/privacy ", slug="v") == "https://www.viki.com/privacy"
+    for bad in ("", "-x", "Viki", "viki_privacy"):
+        with pytest.raises(DeclarationError):
+            validate_slug(bad)
+    for bad in ("viki.com/privacy", "mailto:a@b.c", "https://", "https://a.test/x y"):
+        with pytest.raises(DeclarationError):
+            validate_url(bad, slug="v")
