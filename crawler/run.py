@@ -5,7 +5,6 @@ process (the CLI is one process; the scheduler starts one child per run).
 """
 from __future__ import annotations
 
-import json
 import logging
 import urllib.error
 import urllib.request
@@ -130,5 +129,10 @@ def run_crawl(
         report.failures.append(
             f"{report.failed} capture(s) could not be fetched (see the captures table's error column)"
         )
-    log.info("crawl of %s done: %s", archive.base, json.dumps(report.counts()))
+    log.info(
+        "crawl of %s: %d captures listed, %d stored (%d fetched, %d reused by digest), "
+        "%d already stored, %d failed",
+        archive.base, report.listed, report.stored, report.fetched, report.reused,
+        report.already_stored, report.failed,
+    )
     return report

@@ -144,7 +144,7 @@ def test_second_crawl_makes_no_replay_request(archive: LocalArchive, crawled: Pa
     )
     assert replays(archive) == before
     assert snapshot(crawled) == before_counts
-    assert '"already_stored": 90' in result.stderr
+    assert "90 captures listed, 0 stored (0 fetched, 0 reused by digest), 90 already stored" in result.stderr
 
 
 def test_every_run_is_recorded(crawled: Path) -> None:

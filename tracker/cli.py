@@ -182,6 +182,24 @@ def rebuild(db_path: str) -> None:
 
 @cli.command()
 @db_option
+@click.option("--every", default="6h", show_default=True, help="Interval between crawls: 90s, 30m, 6h, 1d")
+@click.option("--archive", default=WAYBACK, show_default=True, help="Wayback-compatible base URL")
+@click.option("--policy", "slugs", multiple=True, help="Crawl only this policy (repeatable)")
+def schedule(db_path: str, every: str, archive: str, slugs: tuple[str, ...]) -> None:
+    """Crawl now and then at every interval, in the foreground, until stopped
+
+    \b
+        policy-history schedule --every 6h
+    """
+    import scheduler
+
+    Archive.parse(archive)
+    crawl_args = ["--archive", archive, *[arg for slug in slugs for arg in ("--policy", slug)]]
+    scheduler.run_forever(db_path, every_seconds=_parse_interval(every), crawl_args=crawl_args)
+
+
+@cli.command()
+@db_option
 def demo(db_path: str) -> None:
     """Crawl the bundled captures from a local archive into a database, and summarise
 
@@ -238,6 +256,14 @@ def _summary(store: Store, documents: Sequence[Document]) -> None:
         first = revisions[0]["first_seen"] if revisions else "-"
         last = revisions[-1]["last_seen"] if revisions else "-"
         click.echo(f"{document.slug:<{width}}  {captures:>8}  {len(revisions):>9}  {first:<20}  {last}")
+
+
+def _parse_interval(text: str) -> float:
+    """``90s``, ``30m``, ``6h``, ``1d`` -> seconds."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
+    if not match:
+        raise click.BadParameter(f"{text!r} is not an interval like 90s, 30m, 6h or 1d", param_hint="--every")
+    return float(match[1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
 
 
 def _parse_when(text: str) -> str:
