@@ -21,6 +21,11 @@ from crawler.localarchive import ArchivedCapture
 
 SHARED = Path(os.environ.get("POLICY_HISTORY_SHARED")
               or Path(__file__).resolve().parents[2] / "shared")
+if not (SHARED / "corpus" / "MANIFEST.json").exists():
+    raise RuntimeError(
+        f"the shared corpus is not at {SHARED}: put shared/ beside the checkout or set "
+        "POLICY_HISTORY_SHARED to its folder"
+    )
 CORPUS = SHARED / "corpus"
 PRINCETON = SHARED / "corpus-princeton"
 SEED_DOMAINS = ("alibaba.com", "buy.com", "milanoo.com", "soompi.com", "viki.com")
