@@ -82,7 +82,7 @@ def m001_initial(db: Database) -> None:
             "title": str,
             "words": int,
             "extractor": str,
-            "effective_date": str,
+            "stated_date": str,
         },
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
@@ -146,6 +146,77 @@ def m001_initial(db: Database) -> None:
         not_null={"kind", "started_at", "status"},
         defaults={"counts": "{}"},
     )
+
+
+@migrations()
+def m002_clauses_and_changes(db: Database) -> None:
+    db["clauses"].create(
+        {
+            "id": int,
+            "version_id": int,
+            "ordinal": int,
+            "kind": str,
+            "level": int,
+            "path": str,
+            "label": str,
+            "text": str,
+            "text_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("version_id", "versions", "id")],
+        not_null={"version_id", "ordinal", "kind", "text", "text_sha256"},
+    )
+    db["clauses"].create_index(["version_id", "ordinal"], unique=True)
+    db["clauses"].create_index(["text_sha256"])
+
+    db["changes"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "from_revision": int,
+            "to_revision": int,
+            "seq": int,
+            "kind": str,
+            "moved": int,
+            "cosmetic": int,
+            "old_ordinals": str,
+            "new_ordinals": str,
+            "old_clause_id": int,
+            "new_clause_id": int,
+            "path": str,
+            "old_text": str,
+            "new_text": str,
+            "similarity": float,
+            "diff": str,
+            "topic": str,
+            "topics": str,
+            "window_start": str,
+            "window_end": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("document_id", "documents", "id"),
+            ("old_clause_id", "clauses", "id"),
+            ("new_clause_id", "clauses", "id"),
+        ],
+        not_null={"document_id", "from_revision", "to_revision", "seq", "kind"},
+        defaults={"moved": 0, "cosmetic": 0},
+    )
+    db["changes"].create_index(["document_id", "to_revision", "seq"], unique=True)
+    db["changes"].create_index(["topic"])
+
+    for column, kind in (
+        ("stated_date", str),
+        ("added", int),
+        ("removed", int),
+        ("modified", int),
+        ("moved", int),
+        ("cosmetic", int),
+        ("topics", str),
+        ("silent_change", int),
+        ("date_only_change", int),
+    ):
+        db["revisions"].add_column(column, kind)
 
 
 def migrate(db: Database) -> None:

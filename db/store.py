@@ -20,8 +20,11 @@ from sqlite_utils import Database
 
 from crawler.cdx import CdxRecord
 from db.schema import migrate
+from tracker.changelog import LoggedChange
+from tracker.clauses import Clause
 from tracker.errors import UnknownPolicy
-from tracker.revisions import Observation
+from tracker.extract import Extraction
+from tracker.revisions import Observation, Revision
 
 _compressor = zstandard.ZstdCompressor(level=10)
 _decompressor = zstandard.ZstdDecompressor()
@@ -300,33 +303,31 @@ class Store:
         pending: PendingExtraction,
         extractor: str,
         *,
-        text: tuple[str, str, str | None, int] | None,
+        extraction: Extraction | None,
+        stated_date: str | None = None,
         error: str | None = None,
     ) -> None:
-        """Record what ``extractor`` made of a capture for a document, in one transaction.
-
-        ``text`` is ``(text_sha256, markdown, title, words)``, or ``None`` with ``error`` saying
-        why there is no policy text.
-        """
+        """Record what ``extractor`` made of a capture for a document, in one transaction:
+        its text as a version (created when new), or ``error`` saying why there is none."""
         with self.db.atomic():
             version_id = None
-            if text is not None:
-                text_sha256, markdown, title, words = text
+            if extraction is not None:
                 self.db["versions"].insert(
                     {
                         "document_id": pending.document_id,
-                        "text_sha256": text_sha256,
-                        "markdown": markdown,
-                        "title": title,
-                        "words": words,
+                        "text_sha256": extraction.text_sha256,
+                        "markdown": extraction.markdown,
+                        "title": extraction.title,
+                        "words": extraction.words,
                         "extractor": extractor,
+                        "stated_date": stated_date,
                     },
                     ignore=True,
                 )
                 version_id = next(
                     self.db.query(
                         "select id from versions where document_id = ? and text_sha256 = ?",
-                        [pending.document_id, text_sha256],
+                        [pending.document_id, extraction.text_sha256],
                     )
                 )["id"]
             self.db["extractions"].upsert(
@@ -351,27 +352,78 @@ class Store:
         )
         return [Observation(**row) for row in rows]
 
-    def replace_revisions(self, document_id: int, revisions: Iterable[dict[str, Any]]) -> None:
-        """Swap a document's revisions for a freshly computed list, in one transaction."""
+    def clauses(self, version_id: int) -> list[tuple[int, Clause]]:
+        """A version's stored clauses with their ids, in order (empty if not yet split)."""
+        return [
+            (row.pop("id"), Clause(**row))
+            for row in self.db.query(
+                "select id, ordinal, kind, path, label, text, level from clauses"
+                " where version_id = ? order by ordinal",
+                [version_id],
+            )
+        ]
+
+    def save_clauses(self, version_id: int, clauses: Sequence[Clause]) -> list[tuple[int, Clause]]:
+        """Store a version's clauses (once; a version's text never changes); returns them with ids."""
         with self.db.atomic():
+            self.db["clauses"].insert_all(
+                (
+                    {
+                        "version_id": version_id,
+                        "ordinal": c.ordinal,
+                        "kind": c.kind,
+                        "level": c.level,
+                        "path": c.path,
+                        "label": c.label,
+                        "text": c.text,
+                        "text_sha256": c.text_sha256,
+                    }
+                    for c in clauses
+                ),
+                ignore=True,
+            )
+        return self.clauses(version_id)
+
+    def stated_dates(self, document_id: int) -> dict[int, str | None]:
+        """Each version of a document's stated date (ISO), by version id."""
+        return {
+            row["id"]: row["stated_date"]
+            for row in self.db.query(
+                "select id, stated_date from versions where document_id = ?", [document_id]
+            )
+        }
+
+    def replace_history(
+        self, document_id: int, revisions: Iterable[Revision], changes: Iterable[LoggedChange]
+    ) -> None:
+        """Swap a document's revisions and change log for freshly computed ones, in one
+        transaction: readers see the old history or the new, never a mix."""
+        with self.db.atomic():
+            self.db.execute("delete from changes where document_id = ?", [document_id])
             self.db.execute("delete from revisions where document_id = ?", [document_id])
             self.db["revisions"].insert_all(
-                {"document_id": document_id, **revision} for revision in revisions
+                {"document_id": document_id, **revision.as_row()} for revision in revisions
+            )
+            self.db["changes"].insert_all(
+                {"document_id": document_id, **change.as_row()} for change in changes
             )
 
     def drop_orphan_versions(self) -> None:
         """Delete versions no extraction points at any more (left by a re-extraction)."""
         with self.db.atomic():
             self.db.execute(
+                "delete from clauses where version_id not in"
+                " (select version_id from extractions where version_id is not null)"
+            )
+            self.db.execute(
                 "delete from versions where id not in"
                 " (select version_id from extractions where version_id is not null)"
-                " and id not in (select version_id from revisions)"
             )
 
     def clear_derived(self) -> None:
         """Forget every extraction, version and revision (``rebuild`` recomputes them)."""
         with self.db.atomic():
-            for table in ("revisions", "extractions", "versions"):
+            for table in ("changes", "revisions", "clauses", "extractions", "versions"):
                 self.db.execute(f"delete from {table}")
 
     def revisions(self, document_id: int) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ once per process).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -16,9 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from corpus import CORPUS, corpus_manifest
+from corpus import CORPUS, corpus_captures, corpus_manifest
 
 from crawler.localarchive import LocalArchive
+from tracker.diff import Change, apply_changes
 
 DOCUMENTS = corpus_manifest()["documents"]
 
@@ -103,6 +105,8 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         "revisions": "select d.slug, r.seq, v.text_sha256, r.first_seen, r.last_seen, r.captures"
         " from revisions r join documents d on d.id = r.document_id"
         " join versions v on v.id = r.version_id order by 1, 2",
+        "changes": "select d.slug, c.to_revision, c.seq, c.kind, c.old_ordinals, c.new_ordinals, c.diff"
+        " from changes c join documents d on d.id = c.document_id order by 1, 2, 3",
     }
     with sqlite3.connect(db) as conn:
         return {name: conn.execute(sql).fetchall() for name, sql in queries.items()}
@@ -206,3 +210,65 @@ def test_show_at_a_date_gives_the_text_in_force(crawled: Path) -> None:
     assert at == first != latest
     early = policy_history("show", doc["id"], "--db", str(crawled), "--at", "2001-01-01", check=False)
     assert early.returncode == 1 and "first revision was seen 2023-12-21" in early.stderr
+
+
+def test_stored_change_logs_rebuild_every_revision(crawled: Path) -> None:
+    with sqlite3.connect(crawled) as conn:
+        revisions = conn.execute(
+            "select document_id, seq, version_id from revisions order by document_id, seq").fetchall()
+        clauses = {}
+        for version_id, ordinal, text in conn.execute("select version_id, ordinal, text from clauses"):
+            clauses.setdefault(version_id, {})[ordinal] = text
+        logs = conn.execute("select document_id, to_revision, kind, old_ordinals, new_ordinals from changes"
+                            " order by document_id, to_revision, seq").fetchall()
+    checked = 0
+    for (doc, _, old_version), (doc2, seq, new_version) in zip(revisions, revisions[1:]):
+        if doc != doc2:
+            continue
+        old = [clauses[old_version][n] for n in sorted(clauses[old_version])]
+        new = clauses[new_version]
+        changes = [Change(kind, tuple(json.loads(o)), tuple(json.loads(n)), tuple(new[i] for i in json.loads(n)))
+                   for d, to, kind, o, n in logs if (d, to) == (doc, seq)]
+        assert changes and apply_changes(old, changes) == [new[n] for n in sorted(new)]
+        checked += 1
+    assert checked == sum(len(reference_groups(d)) - 1 for d in DOCUMENTS)
+
+
+def test_diff_command_formats(crawled: Path) -> None:
+    db = ["--db", str(crawled)]
+    text = policy_history("diff", "lex-privacy-policy", "1", "2", *db).stdout
+    assert "lex-privacy-policy: revision 1 → 2, changed between 2024-04-02T12:32:53Z" in text
+    assert "stated date: 2023-08-18 → 2024-04-02" in text
+    assert "[-August 18, 2023.*-] {+April 2, 2024.*+}" in text and "\x1b[" not in text  # piped: plain
+    by_date = policy_history("diff", "lex-privacy-policy", "2023-10-01", "2024-06-01", *db).stdout
+    assert by_date == text
+    data = json.loads(policy_history("diff", "lex-privacy-policy", "1", "2", "--format", "json", *db).stdout)
+    assert data["to"]["seq"] == 2 and {c["kind"] for c in data["changes"]} == {"added", "modified"}
+    added = next(c for c in data["changes"] if c["kind"] == "added")
+    assert "deleted" in added["new_text"] and added["window_end"] == "2024-04-02T18:32:58Z"
+    markdown = policy_history("diff", "lex-privacy-policy", "1", "2", "--format", "markdown", *db).stdout
+    assert "~~August 18, 2023.*~~ **April 2, 2024.*" in markdown
+    grindr = policy_history("diff", "grindr-privacy-policy", *db).stdout
+    everything = policy_history("diff", "grindr-privacy-policy", "--all", *db).stdout
+    assert "cosmetic change(s) hidden; --all shows them" in grindr
+    assert everything.count("\n~ modified") > grindr.count("\n~ modified")
+    log = policy_history("log", "bumble-privacy-policy", *db).stdout
+    assert re.search(r"^\s+2 .* 2023-12-21\s+\+0 −0 ~1 ↔0 .*SILENT$", log, re.M)
+    bad = policy_history("diff", "lex-privacy-policy", "9", *db, check=False)
+    assert bad.returncode == 1 and "no revision 9; it has 1 to 4" in bad.stderr
+
+
+def test_a_late_capture_rebuilds_revisions_and_changes(empty_archive: LocalArchive, tmp_path: Path) -> None:
+    captures = corpus_captures("bumble-privacy-policy")
+    late = captures[3:5]  # every capture of the second text, archived "late"
+    empty_archive.add(captures[:3] + captures[5:], "early")
+    args = ["--archive", empty_archive.url, "--declarations", str(corpus_declarations(tmp_path / "c.yaml")),
+            "--policy", "bumble-privacy-policy"]
+    policy_history("crawl", "--db", str(tmp_path / "late.db"), *args)
+    before = snapshot(tmp_path / "late.db")
+    empty_archive.add(late, "late")
+    policy_history("crawl", "--db", str(tmp_path / "late.db"), *args)
+    policy_history("crawl", "--db", str(tmp_path / "once.db"), *args)
+    after = snapshot(tmp_path / "late.db")
+    assert after == snapshot(tmp_path / "once.db") and after != before
+    assert (len(before["revisions"]), len(after["revisions"])) == (3, 4)

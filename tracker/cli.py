@@ -15,9 +15,10 @@ import click
 
 from crawler.archive import WAYBACK, Archive
 from db.store import Document, Store
-from tracker import declarations
+from tracker import declarations, report
 from tracker.errors import PolicyHistoryError
-from tracker.history import update
+from tracker.history import compare, update
+from tracker.revisions import Revision
 
 log = logging.getLogger("policy_history")
 
@@ -117,7 +118,12 @@ def crawl(db_path: str, archive: str, declarations_path: str | None, slugs: tupl
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per revision")
 def log_(slug: str, db_path: str, as_json: bool) -> None:
-    """List a policy's revisions: first seen, last seen, captures, words, short hash"""
+    """List a policy's revisions: when seen, size, hash, what changed, stated date
+
+    \b
+    changes: +added −removed ~modified ↔moved clauses against the revision before;
+    SILENT: the text changed but the policy's stated date did not.
+    """
     store = Store(db_path)
     document = store.document(slug)
     revisions = store.revisions(document.id)
@@ -128,10 +134,74 @@ def log_(slug: str, db_path: str, as_json: bool) -> None:
     if not revisions:
         click.echo(f"{slug}: no revision yet; run `policy-history crawl --policy {slug}`", err=True)
         return
-    click.echo(f"{'rev':>3}  {'first seen':<20}  {'last seen':<20}  {'captures':>8}  {'words':>6}  hash")
+    click.echo(f"{'rev':>3}  {'first seen':<20}  {'last seen':<20}  {'caps':>4}  {'words':>6}  "
+               f"{'hash':<10}  {'stated':<10}  {'changes':<16}  topics")
     for r in revisions:
-        click.echo(f"{r['seq']:>3}  {r['first_seen']:<20}  {r['last_seen']:<20}  "
-                   f"{r['captures']:>8}  {r['words']:>6}  {r['text_sha256'][:10]}")
+        changes = report.summary(r) if r["seq"] > 1 else "first seen"
+        flags = " SILENT" if r["silent_change"] else " date only" if r["date_only_change"] else ""
+        click.echo(f"{r['seq']:>3}  {r['first_seen']:<20}  {r['last_seen']:<20}  {r['captures']:>4}  "
+                   f"{r['words']:>6}  {r['text_sha256'][:10]}  {r['stated_date'] or '-':<10}  "
+                   f"{changes:<16}  {', '.join(json.loads(r['topics'] or '[]'))}{flags}")
+
+
+@cli.command()
+@click.argument("slug")
+@click.argument("before", required=False)
+@click.argument("after", required=False)
+@db_option
+@click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Include cosmetic changes (case, quotes, spacing, years)")
+def diff(slug: str, before: str | None, after: str | None, db_path: str, output: str, show_all: bool) -> None:
+    """Which clauses changed between two revisions, and how
+
+    BEFORE and AFTER are revision numbers (see `log`) or dates (the revision in force then).
+    With neither: the latest change. With BEFORE only: from it to the latest revision.
+
+    \b
+        policy-history diff soompi-privacy
+        policy-history diff soompi-privacy 1 3 --format markdown
+        policy-history diff soompi-privacy 2018-01-01 2019-01-01
+    """
+    store = Store(db_path)
+    document = store.document(slug)
+    rows = store.revisions(document.id)
+    if len(rows) < 2:
+        raise click.ClickException(f"{slug}: {len(rows)} revision(s); a change needs two")
+    old = _pick(slug, rows, before) if before else rows[-2]
+    new = _pick(slug, rows, after) if after else rows[-1]
+    if old["seq"] == new["seq"]:
+        raise click.ClickException(f"{slug}: {before} and {after or 'the latest'} are both revision {old['seq']}")
+    first, second = sorted([Revision.from_row(old), Revision.from_row(new)], key=lambda r: r.seq)
+    summarised, changes = compare(store, document.id, first, second)
+    hidden = [c for c in changes if c.cosmetic and not show_all]
+    shown = [c for c in changes if c not in hidden]
+    if output == "json":
+        click.echo(json.dumps({"policy": slug, "from": first.as_row(), "to": summarised.as_row(),
+                               "changes": report.as_json(shown)}, indent=2))
+        return
+    lines = report.header(slug, first, summarised)
+    lines += report.as_markdown(shown) if output == "markdown" else report.as_text(shown)
+    if hidden:
+        lines.append(f"({len(hidden)} cosmetic change(s) hidden; --all shows them)")
+    click.echo("\n".join(lines))
+
+
+def _pick(slug: str, rows: list[dict[str, Any]], which: str) -> dict[str, Any]:
+    """A revision by number, or the one in force at a date."""
+    if which.isdigit():
+        matches = [r for r in rows if r["seq"] == int(which)]
+        if not matches:
+            raise click.ClickException(f"{slug}: no revision {which}; it has 1 to {len(rows)}")
+        return matches[0]
+    return _in_force(slug, rows, _parse_when(which), which)
+
+
+def _in_force(slug: str, rows: list[dict[str, Any]], when: str, asked: str) -> dict[str, Any]:
+    earlier = [r for r in rows if r["first_seen"] <= when]
+    if not earlier:
+        raise click.ClickException(f"{slug}: nothing known at {asked}; its first revision was seen {rows[0]['first_seen']}")
+    return earlier[-1]
 
 
 @cli.command()
@@ -157,11 +227,7 @@ def show(slug: str, db_path: str, at: str | None, revision: int | None) -> None:
             raise click.ClickException(f"{slug}: no revision {revision}; it has 1 to {len(revisions)}")
         chosen = matches[0]
     elif when is not None:
-        earlier = [r for r in revisions if r["first_seen"] <= when]
-        if not earlier:
-            raise click.ClickException(
-                f"{slug}: nothing known at {at}; its first revision was seen {revisions[0]['first_seen']}")
-        chosen = earlier[-1]
+        chosen = _in_force(slug, revisions, when, str(at))
     click.echo(f"<!-- {slug} revision {chosen['seq']}: seen {chosen['first_seen']} to {chosen['last_seen']} -->", err=True)
     click.echo(store.version_text(chosen["version_id"]))
 

@@ -8,7 +8,7 @@ late capture that lands out of order puts itself in the right place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple
 
 
@@ -22,7 +22,13 @@ class Observation(NamedTuple):
 
 @dataclass(frozen=True)
 class Revision:
-    """A run of consecutive captures showing one version; times are ISO 8601 UTC."""
+    """A run of consecutive captures showing one version; times are ISO 8601 UTC.
+
+    The summary fields are filled by ``tracker.changelog``: the policy's ``stated_date``
+    (ISO date) and, against the revision before, counts of clauses added, removed, modified
+    (reworded, split or merged), moved and cosmetic-only, the ``topics`` touched (JSON list)
+    and the silent-change and date-only-change flags.
+    """
 
     seq: int
     version_id: int
@@ -31,9 +37,23 @@ class Revision:
     captures: int
     first_capture_id: int
     last_capture_id: int
+    stated_date: str | None = None
+    added: int = 0
+    removed: int = 0
+    modified: int = 0
+    moved: int = 0
+    cosmetic: int = 0
+    topics: str = "[]"
+    silent_change: bool = False
+    date_only_change: bool = False
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Revision:
+        """A revision from a ``revisions`` row (extra columns ignored)."""
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
 
 
 def iso(timestamp: str) -> str:
