@@ -31,6 +31,7 @@ MODIFIED_MIN = 0.5  # similarity (0..1) for two clauses in the same place to be 
 MOVED_MODIFIED_MIN = 0.75  # stricter when the clause also moved
 SPLIT_MIN = 0.85  # similarity of an old clause to the joined new parts (and conversely)
 MAX_PARTS = 4  # a clause split into at most this many
+SPLIT_WINDOW = 8  # clauses either side of a clause's place where its parts are looked for
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"',
                          "»": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -212,23 +213,33 @@ def _best_pairs(old, new, olds: list[int], news: list[int], used_old: set[int], 
 
 def _splits_and_merges(old, new, gap_old: list[int], gap_new: list[int], used_old: set[int],
                        used_new: set[int]) -> list[Change]:
-    """Old clauses split into consecutive new ones, and consecutive old ones merged into one."""
+    """Old clauses split into consecutive new ones, and consecutive old ones merged into one.
+
+    Parts are looked for near where the whole clause stood (``SPLIT_WINDOW`` clauses either
+    side of its proportional place in the gap), so the cost stays linear in the gap's size.
+    """
     changes = []
     for parts_of, whole_of, kind in ((gap_new, gap_old, "split"), (gap_old, gap_new, "merged")):
-        runs = [tuple(parts_of[k:k + n]) for n in range(2, MAX_PARTS + 1)
-                for k in range(len(parts_of) - n + 1)
-                if parts_of[k + n - 1] - parts_of[k] == n - 1]
+        runs = [tuple(parts_of[k:k + n]) for k in range(len(parts_of))
+                for n in range(2, MAX_PARTS + 1)
+                if k + n <= len(parts_of) and parts_of[k + n - 1] - parts_of[k] == n - 1]
         if not runs or not whole_of:
             continue
-        texts_of = new if kind == "split" else old
-        wholes_of = old if kind == "split" else new
+        texts_of, wholes_of = (new, old) if kind == "split" else (old, new)
+        used_wholes, used_parts = (used_old, used_new) if kind == "split" else (used_new, used_old)
         joined = [" ".join(texts_of[p] for p in run) for run in runs]
-        scores = process.cdist([wholes_of[w] for w in whole_of], joined, scorer=fuzz.ratio,
-                               score_cutoff=SPLIT_MIN * 100, workers=1)
-        for score, a, b in sorted(((float(scores[a, b]), a, b) for a, b in zip(*scores.nonzero())),
-                                  reverse=True):
-            whole, run = whole_of[a], runs[b]
-            used_wholes, used_parts = (used_old, used_new) if kind == "split" else (used_new, used_old)
+        scale = len(parts_of) / len(whole_of)
+        candidates = []
+        for a, whole in enumerate(whole_of):
+            centre = int(a * scale) * (MAX_PARTS - 1)  # runs are listed MAX_PARTS - 1 per start
+            lo = max(0, centre - SPLIT_WINDOW * (MAX_PARTS - 1))
+            hi = centre + (SPLIT_WINDOW + 1) * (MAX_PARTS - 1)
+            best = process.extractOne(wholes_of[whole], joined[lo:hi], scorer=fuzz.ratio,
+                                      score_cutoff=SPLIT_MIN * 100)
+            if best is not None:
+                candidates.append((best[1], whole, lo + best[2]))
+        for score, whole, b in sorted(candidates, reverse=True):
+            run = runs[b]
             if whole in used_wholes or any(p in used_parts for p in run):
                 continue
             used_wholes.add(whole)
