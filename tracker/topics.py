@@ -55,7 +55,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "collection": (
         "collect*", "information we", "personal data", "personal information", "we obtain",
-        "you provide", "location", "device information", "ip address*", "données",
+        "you provide", "provide your", "phone number", "email address", "location",
+        "device information", "ip address*", "données",
         "recueill*", "erheb*", "personenbezogene daten", "daten, die",
     ),
     "contact": (
