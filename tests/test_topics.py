@@ -1,6 +1,8 @@
 """Topics by keyword sets, each on real policy sentences, in English, French and German."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tracker.topics import TOPICS, topics_of
@@ -53,3 +55,22 @@ def test_main_topic_first_and_other() -> None:
     assert topics_of("Welcome to our website. Enjoy your stay.") == ["other"]
     assert "children" not in topics_of("We collect any kind of data.")  # German "Kind" is not English
     assert "sharing" not in topics_of("Our vendors are listed below.")  # nor is French "vend*"
+
+
+SECTIONS = {  # a heading that names the topic, as real policies title their sections
+    "children": r"child", "security": r"secur", "retention": r"retention|retain|how long",
+    "rights": r"your rights|your choices", "advertising": r"cookie", "transfer": r"international|data transfers|transfers? of data|non-european",
+}
+
+
+@pytest.mark.parametrize("topic, heading", SECTIONS.items())
+def test_real_sections_are_tagged_with_their_topic(topic: str, heading: str) -> None:
+    from texts import corpus_versions
+
+    from tracker.clauses import split_clauses
+
+    clauses = [c for doc, texts in corpus_versions().items() if doc not in ("withings-privacy-policy", "doubao-privacy-policy")
+               for c in split_clauses(texts[-1])
+               if c.kind != "heading" and len(c.text.split()) > 12 and re.search(heading, c.path.rsplit(">", 1)[-1], re.I)]
+    tagged = [c for c in clauses if topic in topics_of(f"{c.path}\n{c.text}")]
+    assert len(clauses) >= 3 and len(tagged) / len(clauses) >= 0.9, (len(tagged), len(clauses))

@@ -39,12 +39,17 @@ TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "rights": (
         "right to", "your rights", "rights", "opt out", "opt-out", "unsubscribe", "access your",
+        "your choices", "choices about", "you may request", "request access", "ask us to delete",
+        "revoke* consent", "access, correction",
         "rectif*", "erasure", "portability", "object to", "withdraw* consent", "complaint",
         "droit*", "opposition", "désinscri*", "recht auf", "rechte", "widerspruch*", "widerruf*",
         "auskunft", "berichtigung", "beschwerde",
     ),
     "transfer": (
         "international transfer*", "transfer* outside", "other countries", "cross-border",
+        "data transfer*", "transfer of data", "transfers of data", "transfer of your personal data",
+        "non-european", "outside the eea", "outside the european economic area",
+        "outside the eu", "stored in our facilities", "countries outside",
         "standard contractual clauses", "adequacy", "privacy shield", "transfert*", "hors de l",
         "pays tiers", "drittland*", "drittländer*", "übermittlung in",
     ),
