@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import policy_history
 
 from crawler.localarchive import LocalArchive
 from tracker.cli import cli
@@ -87,8 +88,6 @@ def test_an_archive_that_is_not_wayback(db: str, not_an_archive: str) -> None:
 
 
 def test_a_policy_never_archived(archive: LocalArchive, tmp_path: Path) -> None:
-    from test_end_to_end import policy_history
-
     db = str(tmp_path / "n.db")
     run("add", "never-privacy", "https://never.test/privacy", "--db", db)
     result = policy_history("crawl", "--archive", archive.url, "--db", db, check=False)

@@ -18,25 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 from corpus import CORPUS, corpus_captures, corpus_manifest
+from helpers import policy_history
 
 from crawler.localarchive import LocalArchive
 from tracker.diff import Change, apply_changes
 
 DOCUMENTS = corpus_manifest()["documents"]
-
-
-def policy_history(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the CLI in a child process; returns the completed process (text output)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"policy-history {' '.join(args)} failed:\n{result.stderr}")
-    return result
 
 
 def corpus_declarations(path: Path) -> Path:
