@@ -23,6 +23,7 @@ from db.schema import migrate
 from tracker.changelog import LoggedChange
 from tracker.clauses import Clause
 from tracker.errors import UnknownPolicy
+from tracker.export import ExportedRevision
 from tracker.extract import Extraction
 from tracker.revisions import Observation, Revision
 
@@ -436,6 +437,19 @@ class Store:
                 [document_id],
             )
         )
+
+    def exported_revisions(self, document_id: int) -> list[ExportedRevision]:
+        """A document's revisions with their text and the capture each was first seen in."""
+        return [
+            ExportedRevision(**row)
+            for row in self.db.query(
+                "select r.seq, v.text_sha256, v.title, v.markdown, c.archive, c.timestamp, c.url"
+                " from revisions r join versions v on v.id = r.version_id"
+                " join captures c on c.id = r.first_capture_id"
+                " where r.document_id = ? order by r.seq",
+                [document_id],
+            )
+        ]
 
     def version_text(self, version_id: int) -> str:
         """The Markdown of a version."""

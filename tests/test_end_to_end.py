@@ -259,3 +259,22 @@ def test_a_late_capture_rebuilds_revisions_and_changes(empty_archive: LocalArchi
     after = snapshot(tmp_path / "late.db")
     assert after == snapshot(tmp_path / "once.db") and after != before
     assert (len(before["revisions"]), len(after["revisions"])) == (3, 4)
+
+
+def test_export_in_the_seeds_format(crawled: Path, archive: LocalArchive, tmp_path: Path) -> None:
+    seed_header = (Path(CORPUS).parent / "seeds" / "003_3c2c7f0f47e3e932.txt").read_text().splitlines()[0]
+    shape = re.escape(seed_header)
+    for value in ("https%3A//www.soompi.com/privacy", "soompi.com", "2018-12-20",
+                  "https://web.archive.org", "20181220135741"):
+        shape = shape.replace(re.escape(value), ".+?")
+    policy_history("export", "bumble-privacy-policy", "--db", str(crawled), "--out", str(tmp_path))
+    files = sorted((tmp_path / "bumble-privacy-policy").iterdir())
+    assert [f.name[:4] for f in files] == ["001_", "002_", "003_", "004_"]
+    first = files[0].read_text()
+    assert re.fullmatch(shape, first.splitlines()[0])
+    assert f"({archive.url}/web/20231221123203id_/https%3A//bumble.com/en/privacy)" in first
+    assert "archived on 2023-12-21" in first and "## Bumble Privacy Policy" in first
+    lines = policy_history("export", "--db", str(crawled)).stdout.splitlines()
+    with sqlite3.connect(crawled) as conn:
+        assert len(lines) == conn.execute("select count(*) from revisions").fetchone()[0]
+    assert {"policy", "seq", "markdown", "timestamp", "url"} <= set(json.loads(lines[0]))

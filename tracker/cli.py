@@ -16,6 +16,7 @@ import click
 from crawler.archive import WAYBACK, Archive
 from db.store import Document, Store
 from tracker import declarations, report
+from tracker import export as export_format
 from tracker.errors import PolicyHistoryError
 from tracker.history import compare, update
 from tracker.revisions import Revision
@@ -230,6 +231,36 @@ def show(slug: str, db_path: str, at: str | None, revision: int | None) -> None:
         chosen = _in_force(slug, revisions, when, str(at))
     click.echo(f"<!-- {slug} revision {chosen['seq']}: seen {chosen['first_seen']} to {chosen['last_seen']} -->", err=True)
     click.echo(store.version_text(chosen["version_id"]))
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1)
+@db_option
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Write one text file per revision under OUT/SLUG/ (default: JSON lines on stdout)")
+def export(slugs: tuple[str, ...], db_path: str, out: str | None) -> None:
+    """Export revisions: text files in the seeds' format, or JSON lines
+
+    With no SLUG, every tracked policy.
+
+    \b
+        policy-history export soompi-privacy --out history/
+        policy-history export > history.jsonl
+    """
+    store = Store(db_path)
+    documents = [store.document(slug) for slug in slugs] or store.documents()
+    written = 0
+    for document in documents:
+        for revision in store.exported_revisions(document.id):
+            if out is None:
+                click.echo(json.dumps({"policy": document.slug, **vars(revision)}))
+                continue
+            folder = Path(out) / document.slug
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / export_format.file_name(revision)).write_text(export_format.as_text(revision), "utf-8")
+            written += 1
+    if out is not None:
+        click.echo(f"wrote {written} revision file(s) of {len(documents)} policies under {out}", err=True)
 
 
 @cli.command()
