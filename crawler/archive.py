@@ -7,6 +7,7 @@ interface is the user's own (a local pywb) and is not rate-limited unless asked.
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -46,6 +47,9 @@ class Archive:
             raise DeclarationError(
                 f"archive {url!r} is not an http(s) URL; give a Wayback base URL such as {WAYBACK}"
             )
+        for budget in (cdx_per_minute, replays_per_minute):
+            if budget is not None and not (math.isfinite(budget) and budget >= 0):
+                raise DeclarationError(f"a request budget must be 0 (no limit) or more, not {budget}")
         base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
         limited = not _is_loopback(parts.hostname)
         return cls(

@@ -219,6 +219,15 @@ def m002_clauses_and_changes(db: Database) -> None:
         db["revisions"].add_column(column, kind)
 
 
+@migrations()
+def m003_stale_history_and_url_keys(db: Database) -> None:
+    # Set with each extraction, cleared with each rebuilt history, in the same transactions:
+    # a process killed between the two leaves the flag up, and the next update rebuilds.
+    db["documents"].add_column("history_stale", int, not_null_default=0)
+    db.execute("update documents set history_stale = 1")
+    db["document_urls"].create_index(["document_id", "urlkey"], unique=True)
+
+
 def migrate(db: Database) -> None:
     """Bring ``db`` to the current schema and switch it to WAL mode (idempotent)."""
     db.enable_wal()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,14 +20,15 @@ import zstandard
 from sqlite_utils import Database
 
 from crawler.cdx import CdxRecord
-from db.schema import migrate
+from db.schema import migrate, migrations
 from tracker.changelog import LoggedChange
 from tracker.clauses import Clause
-from tracker.errors import UnknownPolicy
+from tracker.errors import DatabaseError, UnknownPolicy
 from tracker.export import ExportedRevision
 from tracker.extract import Extraction
 from tracker.revisions import Observation, Revision
 
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another to finish its transaction
 _compressor = zstandard.ZstdCompressor(level=10)
 _decompressor = zstandard.ZstdDecompressor()
 
@@ -58,6 +60,7 @@ class PendingExtraction:
 
     capture_id: int
     document_id: int
+    slug: str
     url: str
     timestamp: str
     body_sha256: str
@@ -76,12 +79,30 @@ class StoredBody:
 class Store:
     """Reads and writes one policy-history SQLite file (created and migrated on open)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        """Open a database file, creating and migrating it; ``readonly``: open an existing
+        file without writing to it (migrating it first only if it is from an older version).
+
+        Raises ``DatabaseError`` naming the file when it cannot be opened or used.
+        """
         self.path = Path(path)
-        self.db = Database(self.path)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        migrate(self.db)
+        try:
+            if readonly and not self.path.is_file():
+                raise DatabaseError(f"{self.path} does not exist; check --db, or crawl into it first")
+            if readonly and not migrations.pending(Database(self._read_only())):
+                self.db = Database(self._read_only())
+            else:
+                self.db = Database(self.path)
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                migrate(self.db)
+        except sqlite3.Error as err:
+            raise DatabaseError(f"cannot use {self.path} as a policy-history database: {err}") from err
+
+    def _read_only(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return connection
 
     def close(self) -> None:
         self.db.close()
@@ -126,7 +147,7 @@ class Store:
                         "urlkey": urlkey(url),
                         "added_at": utcnow(),
                     },
-                    ignore=True,
+                    ignore=True,  # a URL, or another spelling of it (same URL key), is kept once
                 )
         return self.document(slug)
 
@@ -283,9 +304,10 @@ class Store:
     def pending_extractions(self, extractor: str, document_ids: Iterable[int] | None = None) -> list[PendingExtraction]:
         """Stored successful captures of tracked URLs not yet extracted by ``extractor``."""
         sql = (
-            "select c.id as capture_id, u.document_id, c.url, c.timestamp, c.body_sha256,"
+            "select c.id as capture_id, u.document_id, d.slug, c.url, c.timestamp, c.body_sha256,"
             " coalesce(c.content_type, c.mime) as content_type"
             " from captures c join document_urls u on u.urlkey = c.urlkey"
+            " join documents d on d.id = u.document_id"
             " left join extractions e on e.capture_id = c.id and e.document_id = u.document_id"
             "   and e.extractor = ?"
             " where c.body_sha256 is not null and c.error is null"
@@ -341,14 +363,21 @@ class Store:
                 },
                 pk=("capture_id", "document_id"),
             )
+            self.db.execute(
+                "update documents set history_stale = 1 where id = ?", [pending.document_id]
+            )
 
     def timeline(self, document_id: int) -> list[Observation]:
-        """Every capture of a document that yielded a version, oldest first."""
+        """Every capture of a document that yielded a version, oldest first.
+
+        A memento held by several archives (same URL key and timestamp) counts once.
+        """
         rows = self.db.query(
-            "select c.id as capture_id, c.timestamp, e.version_id from extractions e"
+            "select min(c.id) as capture_id, c.timestamp, e.version_id from extractions e"
             " join captures c on c.id = e.capture_id"
             " where e.document_id = ? and e.version_id is not null"
-            " order by c.timestamp, c.id",
+            " group by c.urlkey, c.timestamp, e.version_id"
+            " order by c.timestamp, capture_id",
             [document_id],
         )
         return [Observation(**row) for row in rows]
@@ -408,6 +437,11 @@ class Store:
             self.db["changes"].insert_all(
                 {"document_id": document_id, **change.as_row()} for change in changes
             )
+            self.db.execute("update documents set history_stale = 0 where id = ?", [document_id])
+
+    def stale_documents(self) -> list[int]:
+        """Ids of documents whose extractions changed since their history was last rebuilt."""
+        return [row["id"] for row in self.db.query("select id from documents where history_stale = 1")]
 
     def drop_orphan_versions(self) -> None:
         """Delete versions no extraction points at any more (left by a re-extraction)."""
@@ -426,6 +460,7 @@ class Store:
         with self.db.atomic():
             for table in ("changes", "revisions", "clauses", "extractions", "versions"):
                 self.db.execute(f"delete from {table}")
+            self.db.execute("update documents set history_stale = 1")
 
     def revisions(self, document_id: int) -> list[dict[str, Any]]:
         """A document's revisions, oldest first, with their version's hash and word count."""

@@ -54,13 +54,39 @@ def not_an_archive() -> Iterator[str]:
 
 def test_add_is_idempotent_and_extends_urls(db: str) -> None:
     assert run("add", "soompi-privacy", "https://www.soompi.com/privacy", "--db", db) == (
-        0, f"soompi-privacy: tracking 1 URL(s) in {db}\n")
+        0, f"soompi-privacy: already tracked, tracking 1 URL(s) in {db}\n")
+    # Another spelling of the same page (the archives' URL key) is the same URL.
+    assert run("add", "soompi-privacy", "http://soompi.com/privacy#top", "--db", db)[1].startswith(
+        "soompi-privacy: already tracked")
     code, out = run("add", "soompi-privacy", "https://www.soompi.com/legal/privacy", "--db", db)
-    assert (code, out) == (0, f"soompi-privacy: tracking 2 URL(s) in {db}\n")
+    assert (code, out) == (0, f"soompi-privacy: 1 URL(s) added, tracking 2 URL(s) in {db}\n")
+
+
+def test_reading_commands_never_create_a_database(tmp_path: Path) -> None:
+    for command in (["log", "x"], ["show", "x"], ["diff", "x"], ["export"], ["list"]):
+        code, out = run(*command, "--db", str(tmp_path / "typo.db"))
+        assert code == 1 and "typo.db does not exist; check --db" in out
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("my notes")
+    code, out = run("log", "x", "--db", str(path))
+    assert code == 1 and "cannot use" in out and "as a policy-history database: file is not a database" in out
+    assert path.read_text() == "my notes"
 
 
 @pytest.mark.parametrize("args, message", [
-    (["log", "nope"], "unknown policy 'nope' (known: soompi-privacy); add it with: policy-history add nope URL"),
+    (["log", "nope"], "unknown policy 'nope' (`policy-history list` shows the tracked ones); to track it: policy-history add nope URL"),
+    (["log", "soompi"], "unknown policy 'soompi' (did you mean soompi-privacy?)"),
+    (["add", "x-privacy", "http://[::1"], "x-privacy: 'http://[::1' is not a valid URL (Invalid IPv6 URL)"),
+    (["add", "x-privacy", "https://web.archive.org/web/2019/https://x.test/p"],
+     "is an archive's replay of a page; give the page's own address (https://x.test/p)"),
+    (["crawl", "--replays-per-minute", "-5"], "-5.0 is not in the range x>=0"),
+    (["crawl", "--replays-per-minute", "nan"], "a request budget must be 0 (no limit) or more, not nan"),
+    (["show", "soompi-privacy", "--at", "2015-02-30"], "'2015-02-30' is not a date like 2019-01-01"),
+    (["show", "soompi-privacy", "--at", "2015-06-01", "--revision", "2"], "give --at or --revision, not both"),
     (["show", "nope"], "unknown policy 'nope'"),
     (["crawl", "--policy", "nope"], "unknown policy 'nope'"),
     (["add", "x-privacy", "www.x.test/privacy"], "x-privacy: 'www.x.test/privacy' is not an absolute http(s) URL"),

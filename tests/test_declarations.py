@@ -25,6 +25,11 @@ def test_bundled_declarations_hold_the_five_policies_with_every_url() -> None:
     ("policies:\n  Bad Slug:\n    urls: [https://a.test]", "'Bad Slug' must be lowercase"),
     ("policies:\n  a-privacy:\n    name: A", "'a-privacy' needs a non-empty 'urls' list"),
     ("policies:\n  a-privacy:\n    urls: [www.a.test/privacy]", "a-privacy: 'www.a.test/privacy' is not"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n  a-privacy:\n    urls: [https://b.test]",
+     "a-privacy given twice"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    nmae: A", "unknown key\\(s\\) nmae; known: name, urls"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    name: [1, 2]", "'name' must be text"),
+    ("policies:\n  a: [\n", "is not valid YAML: .* \\(line 3\\)"),
 ])
 def test_bad_files_name_the_file_and_the_policy(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "mine.yaml"
@@ -32,6 +37,13 @@ def test_bad_files_name_the_file_and_the_policy(tmp_path: Path, content: str, me
     with pytest.raises(DeclarationError, match=message) as err:
         load(path)
     assert "mine.yaml" in str(err.value)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("policies:\n  café: {}".encode("latin-1"))
+    with pytest.raises(DeclarationError, match="latin1.yaml is not UTF-8 text"):
+        load(path)
 
 
 def test_missing_file() -> None:
@@ -42,9 +54,12 @@ def test_missing_file() -> None:
 def test_slugs_and_urls() -> None:
     assert validate_slug("viki-privacy") == "viki-privacy"
     assert validate_url(" https://www.viki.com/privacy ", slug="v") == "https://www.viki.com/privacy"
+    assert validate_url("https://a.test/p?x=1#part", slug="v") == "https://a.test/p?x=1"
+    assert validate_url("https://a.test/web/2019/news", slug="v") == "https://a.test/web/2019/news"
     for bad in ("", "-x", "Viki", "viki_privacy"):
         with pytest.raises(DeclarationError):
             validate_slug(bad)
-    for bad in ("viki.com/privacy", "mailto:a@b.c", "https://", "https://a.test/x y"):
+    for bad in ("viki.com/privacy", "mailto:a@b.c", "https://", "https://a.test/x y", "http://a.test:99999/",
+                "http://[::1", "https://web.archive.org/web/20190101000000id_/https://a.test/p"):
         with pytest.raises(DeclarationError):
             validate_url(bad, slug="v")

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,11 @@ class Group(click.Group):
             return super().invoke(ctx)
         except PolicyHistoryError as err:
             raise click.ClickException(str(err)) from err
+        except sqlite3.OperationalError as err:  # e.g. locked by another process for too long
+            raise click.ClickException(
+                f"the database is busy or unusable ({err}); is another crawl writing to it? "
+                "Try again when it has finished"
+            ) from err
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,8 +93,11 @@ def add(slug: str, urls: tuple[str, ...], name: str | None, db_path: str) -> Non
     declarations.validate_slug(slug)
     checked = [declarations.validate_url(url, slug=slug) for url in urls]
     store = Store(db_path)
+    known = {d.slug: d for d in store.documents()}.get(slug)
     document = store.add_document(slug, checked, name=name)
-    click.echo(f"{document.slug}: tracking {len(document.urls)} URL(s) in {db_path}")
+    new = len(document.urls) - (len(known.urls) if known else 0)
+    what = "new policy" if known is None else f"{new} URL(s) added" if new else "already tracked"
+    click.echo(f"{document.slug}: {what}, tracking {len(document.urls)} URL(s) in {db_path}")
 
 
 @cli.command()
@@ -97,8 +107,10 @@ def add(slug: str, urls: tuple[str, ...], name: str | None, db_path: str) -> Non
               help="YAML file of policies to track (see tracker/policies.yaml); "
               "default: the bundled five when the database tracks none yet")
 @click.option("--policy", "slugs", multiple=True, help="Crawl only this policy (repeatable)")
-@click.option("--cdx-per-minute", type=float, help="CDX request budget (default: 24 for web.archive.org, unlimited on localhost)")
-@click.option("--replays-per-minute", type=float, help="Replay budget (default: 480 for web.archive.org, unlimited on localhost)")
+@click.option("--cdx-per-minute", type=click.FloatRange(min=0),
+              help="CDX request budget, 0 for no limit (default: 24 for web.archive.org, none on localhost)")
+@click.option("--replays-per-minute", type=click.FloatRange(min=0),
+              help="Replay budget, 0 for no limit (default: 480 for web.archive.org, none on localhost)")
 def crawl(db_path: str, archive: str, declarations_path: str | None, slugs: tuple[str, ...],
           cdx_per_minute: float | None, replays_per_minute: float | None) -> None:
     """Fetch new captures of tracked policies and update their history
@@ -114,6 +126,22 @@ def crawl(db_path: str, archive: str, declarations_path: str | None, slugs: tupl
     _summary(store, documents)
 
 
+@cli.command("list")
+@db_option
+def list_(db_path: str) -> None:
+    """List tracked policies: URLs, captures, revisions, last seen"""
+    store = Store(db_path, readonly=True)
+    documents = store.documents()
+    if not documents:
+        click.echo(f"{db_path} tracks no policy yet; `policy-history add SLUG URL` or `crawl`", err=True)
+        return
+    _summary(store, documents)
+    for document in documents:
+        click.echo(f"\n{document.slug}" + (f" ({document.name})" if document.name else ""))
+        for url in document.urls:
+            click.echo(f"  {url}")
+
+
 @cli.command("log")
 @click.argument("slug")
 @db_option
@@ -125,7 +153,7 @@ def log_(slug: str, db_path: str, as_json: bool) -> None:
     changes: +added −removed ~modified ↔moved clauses against the revision before;
     SILENT: the text changed but the policy's stated date did not.
     """
-    store = Store(db_path)
+    store = Store(db_path, readonly=True)
     document = store.document(slug)
     revisions = store.revisions(document.id)
     if as_json:
@@ -164,7 +192,7 @@ def diff(slug: str, before: str | None, after: str | None, db_path: str, output:
         policy-history diff soompi-privacy 1 3 --format markdown
         policy-history diff soompi-privacy 2018-01-01 2019-01-01
     """
-    store = Store(db_path)
+    store = Store(db_path, readonly=True)
     document = store.document(slug)
     rows = store.revisions(document.id)
     if len(rows) < 2:
@@ -216,8 +244,10 @@ def show(slug: str, db_path: str, at: str | None, revision: int | None) -> None:
     \b
         policy-history show soompi-privacy --at 2019-01-01
     """
+    if at is not None and revision is not None:
+        raise click.UsageError("give --at or --revision, not both")
     when = _parse_when(at) if at is not None else None
-    store = Store(db_path)
+    store = Store(db_path, readonly=True)
     revisions = store.revisions(store.document(slug).id)
     if not revisions:
         raise click.ClickException(f"{slug}: no revision yet; run `policy-history crawl --policy {slug}`")
@@ -247,7 +277,7 @@ def export(slugs: tuple[str, ...], db_path: str, out: str | None) -> None:
         policy-history export soompi-privacy --out history/
         policy-history export > history.jsonl
     """
-    store = Store(db_path)
+    store = Store(db_path, readonly=True)
     documents = [store.document(slug) for slug in slugs] or store.documents()
     written = 0
     for document in documents:
@@ -364,10 +394,19 @@ def _parse_interval(text: str) -> float:
 
 
 def _parse_when(text: str) -> str:
-    """``2019-01-01`` -> end of that day; ``2019-01-01T10:00`` -> that minute; as ISO UTC."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return f"{text}T23:59:59Z"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?Z?", text):
-        text = text.replace(" ", "T").rstrip("Z")
-        return text + (":00Z" if len(text) == 16 else "Z")
-    raise click.BadParameter(f"{text!r} is not a date like 2019-01-01 or 2019-01-01T10:00", param_hint="--at")
+    """A date (``2019-01-01``: the end of that day), a time (``2019-01-01T10:00``, with an
+    optional offset) or a 14-digit Wayback timestamp, as ISO UTC (``2019-01-01T23:59:59Z``)."""
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{14}", value):
+            moment = datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            moment = datetime.fromisoformat(value).replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = moment.replace(tzinfo=moment.tzinfo or timezone.utc)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a date like 2019-01-01, a time like 2019-01-01T10:00 or a "
+            "14-digit timestamp") from None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

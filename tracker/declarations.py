@@ -22,6 +22,8 @@ import yaml
 from tracker.errors import DeclarationError
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_WAYBACK_REPLAY = re.compile(r"^/web/\d{1,14}[a-z_]*/(?P<original>https?:/.+)$", re.IGNORECASE)
+KEYS = {"name", "urls"}
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,25 @@ def validate_slug(slug: str) -> str:
 
 
 def validate_url(url: str, *, slug: str) -> str:
-    """Return ``url`` if it is an absolute http(s) URL with a host; raise ``DeclarationError``."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
+    """Return ``url`` without its ``#fragment`` if it is an absolute http(s) URL with a host
+    and a valid port, and not an archive's replay of a page; raise ``DeclarationError``."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as err:
+        raise DeclarationError(f"{slug}: {url!r} is not a valid URL ({err})") from err
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in text:
         raise DeclarationError(
             f"{slug}: {url!r} is not an absolute http(s) URL; give the policy's page address, "
             "e.g. https://www.soompi.com/privacy"
         )
-    return url.strip()
+    if replay := _WAYBACK_REPLAY.match(parts.path):
+        raise DeclarationError(
+            f"{slug}: {url!r} is an archive's replay of a page; give the page's own address "
+            f"({replay['original']})"
+        )
+    return parts._replace(fragment="").geturl()
 
 
 def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
@@ -67,8 +80,13 @@ def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
             text = (Path(path) if isinstance(path, str) else path).read_text("utf-8")
         except OSError as err:
             raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
+        except UnicodeDecodeError as err:
+            raise DeclarationError(f"{source} is not UTF-8 text ({err.reason} at byte {err.start})") from err
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        where = f"line {err.problem_mark.line + 1}" if err.problem_mark else "somewhere"
+        raise DeclarationError(f"{source} is not valid YAML: {err.problem} ({where})") from err
     except yaml.YAMLError as err:
         raise DeclarationError(f"{source} is not valid YAML: {err}") from err
     policies = data.get("policies") if isinstance(data, dict) else None
@@ -85,11 +103,28 @@ def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
 
 def _declaration(slug: str, entry: object) -> Declaration:
     validate_slug(slug)
-    urls = entry.get("urls") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict):
+        raise DeclarationError(f"policy {slug!r} needs a mapping with 'urls' (and optionally 'name')")
+    if unknown := set(entry) - KEYS:
+        raise DeclarationError(
+            f"policy {slug!r} has unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"known: {', '.join(sorted(KEYS))}"
+        )
+    urls, name = entry.get("urls"), entry.get("name")
     if not isinstance(urls, list) or not urls:
         raise DeclarationError(f"policy {slug!r} needs a non-empty 'urls' list")
-    return Declaration(
-        slug=slug,
-        urls=tuple(validate_url(str(url), slug=slug) for url in urls),
-        name=entry.get("name"),
-    )
+    if name is not None and not isinstance(name, str):
+        raise DeclarationError(f"policy {slug!r}: 'name' must be text, not {name!r}")
+    return Declaration(slug=slug, urls=tuple(validate_url(str(url), slug=slug) for url in urls), name=name)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        if duplicates := sorted({str(k) for k in keys if keys.count(k) > 1}):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{', '.join(duplicates)} given twice", node.start_mark
+            )
+        return super().construct_mapping(node, deep=deep)

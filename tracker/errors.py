@@ -6,6 +6,8 @@ the run goes on); storage errors are fatal.
 """
 from __future__ import annotations
 
+import difflib
+
 
 class PolicyHistoryError(Exception):
     """Base class for every error policy-history raises on purpose."""
@@ -19,11 +21,23 @@ class UnknownPolicy(PolicyHistoryError):
     """A policy slug that the database does not track."""
 
     def __init__(self, slug: str, known: list[str]):
-        hint = f"known: {', '.join(known)}" if known else "no policy is tracked yet"
+        close = difflib.get_close_matches(slug, known, n=3, cutoff=0.5) + [
+            k for k in known if slug in k
+        ]
+        if close:
+            hint = f"did you mean {' or '.join(dict.fromkeys(close))}?"
+        elif known:
+            hint = "`policy-history list` shows the tracked ones"
+        else:
+            hint = "no policy is tracked yet"
         super().__init__(
-            f"unknown policy {slug!r} ({hint}); add it with: policy-history add {slug} URL"
+            f"unknown policy {slug!r} ({hint}); to track it: policy-history add {slug} URL"
         )
         self.slug = slug
+
+
+class DatabaseError(PolicyHistoryError):
+    """The database file cannot be opened or used (missing, not SQLite, read-only, busy)."""
 
 
 class ArchiveError(PolicyHistoryError):

@@ -45,11 +45,10 @@ def update(
     pending = store.pending_extractions(EXTRACTOR, document_ids)
     report = UpdateReport()
     cache: dict[tuple[str, str], Extraction | ExtractionFailed] = {}
-    touched = {p.document_id for p in pending}
     for done, item in enumerate(pending, 1):
         result = _extract_cached(store, item, cache)
         if isinstance(result, ExtractionFailed):
-            log.warning("%s: %s", _capture_name(item), result.reason)
+            log.warning("%s: capture %s: %s", item.slug, _capture_name(item), result.reason)
             store.save_extraction(item, EXTRACTOR, extraction=None, error=result.reason)
             report.no_text += 1
         else:
@@ -60,7 +59,7 @@ def update(
             report.extracted += 1
         if progress:
             progress(done, len(pending))
-    for document_id in sorted(touched):
+    for document_id in store.stale_documents():  # those extracted now, or before a crash
         report.revisions += rebuild_history(store, document_id)
         report.documents += 1
     store.drop_orphan_versions()
