@@ -145,8 +145,12 @@ def test_every_run_is_recorded(crawled: Path) -> None:
     assert '"stored": 90' in runs[0][3]
 
 
+@pytest.mark.parametrize("phase, table, at_least, below", [
+    ("fetching", "captures", 20, 90),
+    ("extracting", "extractions", 5, 85),
+])
 def test_killed_crawl_resumes_to_the_same_database(
-    archive: LocalArchive, crawled: Path, tmp_path: Path
+    archive: LocalArchive, crawled: Path, tmp_path: Path, phase: str, table: str, at_least: int, below: int
 ) -> None:
     db = tmp_path / "killed.db"
     declarations = corpus_declarations(tmp_path / "corpus.yaml")
@@ -155,20 +159,21 @@ def test_killed_crawl_resumes_to_the_same_database(
     child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        stored = 0
-        while time.monotonic() < deadline and stored < 20:
-            time.sleep(0.2)
-            if db.exists():
-                try:
-                    with sqlite3.connect(db) as conn:
-                        stored = conn.execute("select count(*) from captures").fetchone()[0]
-                except sqlite3.OperationalError:  # schema not there yet
-                    pass
-        assert 20 <= stored < 90, "the crawl should be killed mid-way"
+        done = 0
+        while time.monotonic() < deadline and done < at_least and child.poll() is None:
+            time.sleep(0.02)
+            try:
+                with sqlite3.connect(db) as conn:
+                    done = conn.execute(f"select count(*) from {table}").fetchone()[0]
+            except sqlite3.OperationalError:  # no file or schema yet
+                pass
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
+    with sqlite3.connect(db) as conn:
+        done = conn.execute(f"select count(*) from {table}").fetchone()[0]
+    assert at_least <= done < below, f"the crawl should be killed while {phase}"
     policy_history("crawl", "--db", str(db), "--archive", archive.url, "--declarations", str(declarations))
     assert snapshot(db) == snapshot(crawled)
 
