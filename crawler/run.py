@@ -6,6 +6,7 @@ process (the CLI is one process; the scheduler starts one child per run).
 from __future__ import annotations
 
 import logging
+import signal
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class CrawlReport:
     failures: list[str] = field(default_factory=list)
     unarchived: list[tuple[str, str]] = field(default_factory=list)
     """``(policy, URL)`` pairs the archive has no capture of at all."""
+    interrupted: bool = False
+    """Stopped by the user (Ctrl-C, SIGTERM) before the end."""
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in vars(self).items() if isinstance(v, int)}
@@ -54,10 +57,10 @@ def crawl_settings(archive: Archive, db_path: str, **overrides: Any) -> dict[str
         "TELNETCONSOLE_ENABLED": False,
         "DOWNLOAD_TIMEOUT": TIMEOUT,
         "DOWNLOAD_MAXSIZE": MAX_BODY,
-        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS": 4,  # also bounds what is still sent after Ctrl-C
         "DOWNLOAD_SLOTS": {
             "cdx": {"concurrency": 1, "delay": _delay(archive.cdx_per_minute), "jitter": 0},
-            "replay": {"concurrency": 4, "delay": _delay(archive.replays_per_minute), "jitter": 0},
+            "replay": {"concurrency": 3, "delay": _delay(archive.replays_per_minute), "jitter": 0},
         },
         "RETRY_TIMES": RETRIES,
         "RETRY_HTTP_CODES": [408, 429, 500, 502, 503, 504, 522, 524],
@@ -113,7 +116,11 @@ def run_crawl(
     process = CrawlerProcess(crawl_settings(archive, db_path, **settings))
     crawler = process.create_crawler(CaptureSpider)
     process.crawl(crawler, archive=archive, db_path=db_path, targets=targets)
-    process.start()
+    try:
+        process.start()  # Scrapy handles SIGINT/SIGTERM meanwhile: it stops fetching, cleanly
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C works again after
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
     report = CrawlReport(
@@ -122,6 +129,7 @@ def run_crawl(
             for name in ("listed", "stored", "fetched", "reused", "already_stored", "failed")
         }
     )
+    report.interrupted = stats.get("finish_reason") == "shutdown"
     report.failures = list(getattr(spider, "failures", []))
     listed: dict[tuple[str, str], int] = getattr(spider, "listed", {})
     report.unarchived = [target for target, n in listed.items() if n == 0]
@@ -130,7 +138,7 @@ def run_crawl(
             f"{report.failed} capture(s) could not be fetched (see the captures table's error column)"
         )
     log.info(
-        "crawl of %s: %d captures listed, %d stored (%d fetched, %d reused by digest), "
+        "crawl of %s: %d captures listed, %d stored (%d replays, %d reused by digest), "
         "%d already stored, %d failed",
         archive.base, report.listed, report.stored, report.fetched, report.reused,
         report.already_stored, report.failed,

@@ -38,7 +38,7 @@ class CaptureSpider(scrapy.Spider):
         self.failures: list[str] = []
         self.in_flight: dict[str, list[CdxRecord]] = {}
         self.store: Store | None = None
-        self.listed: dict[tuple[str, str], int] = {target: 0 for target in targets}
+        self.listed: dict[tuple[str, str], int] = {}  # targets whose listing was answered
 
     async def start(self) -> AsyncIterator[Request]:
         self.store = Store(self.db_path)
@@ -65,7 +65,7 @@ class CaptureSpider(scrapy.Spider):
             self._fail(f"{policy}: {err}")
             return
         self.crawler.stats.inc_value("policy_history/listed", len(page.records))
-        self.listed[policy, url] += len(page.records)
+        self.listed[policy, url] = self.listed.get((policy, url), 0) + len(page.records)
         if page.resume_key:
             yield self._cdx_request(policy, url, page.resume_key)
         assert self.store is not None

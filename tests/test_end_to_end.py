@@ -135,7 +135,7 @@ def test_second_crawl_makes_no_replay_request(archive: LocalArchive, crawled: Pa
     )
     assert replays(archive) == before
     assert snapshot(crawled) == before_counts
-    assert "90 captures listed, 0 stored (0 fetched, 0 reused by digest), 90 already stored" in result.stderr
+    assert "90 captures listed, 0 stored (0 replays, 0 reused by digest), 90 already stored" in result.stderr
 
 
 def test_every_run_is_recorded(crawled: Path) -> None:
@@ -145,18 +145,21 @@ def test_every_run_is_recorded(crawled: Path) -> None:
     assert '"stored": 90' in runs[0][3]
 
 
-@pytest.mark.parametrize("phase, table, at_least, below", [
-    ("fetching", "captures", 20, 90),
-    ("extracting", "extractions", 5, 85),
-])
-def test_killed_crawl_resumes_to_the_same_database(
-    archive: LocalArchive, crawled: Path, tmp_path: Path, phase: str, table: str, at_least: int, below: int
+@pytest.mark.parametrize("stop, phase, table, at_least, below", [
+    (signal.SIGKILL, "fetching", "captures", 20, 90),
+    (signal.SIGKILL, "extracting", "extractions", 5, 85),
+    (signal.SIGINT, "fetching", "captures", 20, 90),
+    (signal.SIGINT, "extracting", "extractions", 5, 85),
+], ids=["kill-9-fetching", "kill-9-extracting", "ctrl-c-fetching", "ctrl-c-extracting"])
+def test_stopped_crawl_resumes_to_the_same_database(
+    archive: LocalArchive, crawled: Path, tmp_path: Path, stop: signal.Signals, phase: str, table: str,
+    at_least: int, below: int,
 ) -> None:
     db = tmp_path / "killed.db"
     declarations = corpus_declarations(tmp_path / "corpus.yaml")
     args = [sys.executable, "-m", "tracker", "crawl", "--db", str(db), "--archive", archive.url,
-            "--declarations", str(declarations), "--replays-per-minute", "300"]
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            "--declarations", str(declarations), "--replays-per-minute", "600"]
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         done = 0
@@ -167,13 +170,19 @@ def test_killed_crawl_resumes_to_the_same_database(
                     done = conn.execute(f"select count(*) from {table}").fetchone()[0]
             except sqlite3.OperationalError:  # no file or schema yet
                 pass
-        os.kill(child.pid, signal.SIGKILL)
+        os.kill(child.pid, stop)
+        _, stderr = child.communicate(timeout=60)
     finally:
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+        child.kill()
     with sqlite3.connect(db) as conn:
         done = conn.execute(f"select count(*) from {table}").fetchone()[0]
-    assert at_least <= done < below, f"the crawl should be killed while {phase}"
+        runs = conn.execute("select status from runs").fetchall()
+    assert at_least <= done < below, f"the crawl should be stopped while {phase}"
+    if stop == signal.SIGKILL:
+        assert child.returncode == -signal.SIGKILL
+    else:
+        assert child.returncode == 130 and runs == [("interrupted",)], stderr
+        assert "interrupted" in stderr and "Traceback" not in stderr
     policy_history("crawl", "--db", str(db), "--archive", archive.url, "--declarations", str(declarations))
     assert snapshot(db) == snapshot(crawled)
 

@@ -43,7 +43,9 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyHistoryError as err:
-            raise click.ClickException(str(err)) from err
+            error = click.ClickException(str(err))
+            error.exit_code = getattr(err, "exit_code", 1)
+            raise error from err
         except sqlite3.OperationalError as err:  # e.g. locked by another process for too long
             raise click.ClickException(
                 f"the database is busy or unusable ({err}); is another crawl writing to it? "

@@ -58,3 +58,9 @@ class CrawlIncomplete(PolicyHistoryError):
 
 class NotArchived(PolicyHistoryError):
     """The archive holds no capture at all of any URL of a policy."""
+
+
+class Interrupted(PolicyHistoryError):
+    """The user stopped a run (Ctrl-C, SIGTERM); what was done is kept."""
+
+    exit_code = 130  # as a shell reports a process ended by SIGINT

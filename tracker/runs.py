@@ -1,8 +1,9 @@
 """One recorded run: crawl the archive for new captures, then bring the history up to date.
 
 Every run is a row in ``runs`` (started, finished, status, counts, error), whatever its end:
-``ok``, ``incomplete`` (some captures could not be fetched; the next run tries them again) or
-``failed`` (the archive could not be used at all).
+``ok``, ``incomplete`` (some captures could not be fetched; the next run tries them again),
+``interrupted`` (stopped by the user; the next run goes on) or ``failed`` (the archive could not
+be used at all).
 """
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from crawler.archive import Archive
+from crawler.archive import WAYBACK, Archive
 from crawler.run import CrawlReport, check_archive, run_crawl
 from db.store import Document, Store
-from tracker.errors import ArchiveError, CrawlIncomplete, NotArchived
+from tracker.errors import ArchiveError, CrawlIncomplete, Interrupted, NotArchived
 from tracker.history import UpdateReport, update
 
 log = logging.getLogger(__name__)
@@ -49,24 +50,34 @@ def crawl_and_update(
     except ArchiveError as err:
         store.finish_run(run_id, "failed", {}, str(err))
         raise
+    again = "`policy-history crawl" + ("" if archive.base == WAYBACK else f" --archive {archive.base}") + "`"
     crawl = run_crawl(archive, str(store.path), targets)
-    report = RunReport(
-        run_id, crawl, update(store, document_ids=[d.id for d in documents], progress=progress)
-    )
+    if crawl.interrupted:
+        store.finish_run(run_id, "interrupted", crawl.counts(), "stopped by the user")
+        raise Interrupted(f"crawl interrupted; what was fetched is stored: run {again} to go on")
+    try:
+        report = RunReport(
+            run_id, crawl, update(store, document_ids=[d.id for d in documents], progress=progress)
+        )
+    except KeyboardInterrupt:
+        store.finish_run(run_id, "interrupted", crawl.counts(), "stopped by the user while extracting")
+        raise Interrupted(
+            f"interrupted while extracting; everything fetched is stored: run {again} to finish"
+        ) from None
     counts = {
         **crawl.counts(),
         "extracted": report.update.extracted,
         "no_text": report.update.no_text,
         "revisions": report.update.revisions,
     }
-    for policy, url in crawl.unarchived:
-        log.warning("%s: %s has no capture in %s", policy, url, archive.base)
+    for policy, url in crawl.unarchived:  # normal for a policy's old or new address
+        log.info("%s: %s has no capture in %s", policy, url, archive.base)
     if crawl.failures:
         message = "; ".join(crawl.failures[:10])
         store.finish_run(run_id, "incomplete", counts, message)
         raise CrawlIncomplete(
             f"crawl incomplete: {message}. What was fetched is stored; "
-            "run `policy-history crawl` again to fetch only what is missing"
+            f"run {again} again to fetch only what is missing"
         )
     unarchived = set(crawl.unarchived)
     missing = [d for d in documents if all((d.slug, url) in unarchived for url in d.urls)]
