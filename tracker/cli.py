@@ -106,8 +106,8 @@ def add(slug: str, urls: tuple[str, ...], name: str | None, db_path: str) -> Non
 @db_option
 @click.option("--archive", default=WAYBACK, show_default=True, help="Wayback-compatible base URL (web.archive.org, a pywb)")
 @click.option("--declarations", "declarations_path", type=click.Path(dir_okay=False),
-              help="YAML file of policies to track (see tracker/policies.yaml); "
-              "default: the bundled five when the database tracks none yet")
+              help="YAML file of policies to track (format: `policies: {slug: {name, urls}}`, "
+              "see the README); default: the five bundled ones when the database tracks none yet")
 @click.option("--policy", "slugs", multiple=True, help="Crawl only this policy (repeatable)")
 @click.option("--cdx-per-minute", type=click.FloatRange(min=0),
               help="CDX request budget, 0 for no limit (default: 24 for web.archive.org, none on localhost)")
@@ -345,7 +345,7 @@ def demo(db_path: str) -> None:
         for d in declarations.load() + declarations.load(resources.files("crawler.demo") / "policies.yaml")
     ]
     with tempfile.TemporaryDirectory(prefix="policy-history-demo-") as root:
-        click.echo("starting a local archive (the first time sets up pywb, about a minute)...", err=True)
+        click.echo("starting a local archive (the first time sets up pywb: 10 to 30 s)...", err=True)
         with LocalArchive(Path(root)) as archive:
             archive.add(demo_captures(), "demo")
             click.echo(f"archive ready at {archive.url}; crawling {len(documents)} policies", err=True)
