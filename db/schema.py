@@ -14,6 +14,9 @@ from sqlite_utils import Database, Migrations
 
 migrations = Migrations("policy_history")
 
+# Porter stems English ("sharing" finds "share"); unicode61 folds accents for French and German.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
 
 @migrations()
 def m001_initial(db: Database) -> None:
@@ -217,6 +220,14 @@ def m002_clauses_and_changes(db: Database) -> None:
         ("date_only_change", int),
     ):
         db["revisions"].add_column(column, kind)
+
+
+@migrations()
+def m003_full_text_search(db: Database) -> None:
+    """FTS5 indexes of versions and clauses, kept current by triggers on every insert, update
+    and delete (so a revision that lands is searchable in the same transaction)."""
+    for table, columns in (("versions", ["title", "markdown"]), ("clauses", ["path", "text"])):
+        db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZER)
 
 
 def migrate(db: Database) -> None:
