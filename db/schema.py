@@ -228,6 +228,9 @@ def m003_full_text_search(db: Database) -> None:
     and delete (so a revision that lands is searchable in the same transaction)."""
     for table, columns in (("versions", ["title", "markdown"]), ("clauses", ["path", "text"])):
         db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZER)
+    # a search hit links to the changes that made or touched its clause
+    db["changes"].create_index(["new_clause_id"])
+    db["changes"].create_index(["old_clause_id"])
 
 
 def migrate(db: Database) -> None:

@@ -44,3 +44,7 @@ class CrawlIncomplete(PolicyHistoryError):
 
 class NotArchived(PolicyHistoryError):
     """The archive holds no capture at all of any URL of a policy."""
+
+
+class ServeError(PolicyHistoryError):
+    """The history cannot be served: no database file, or the address is taken."""
