@@ -19,6 +19,7 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.app import Datasette
+from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from tracker.web import render
@@ -27,6 +28,28 @@ from tracker.web.pages import change_page, policy_page
 
 NAME = "tracker.web"  # how datasette names this plugin (its module), e.g. in static URLs
 INTERNAL = "_internal"  # datasette's own catalog database, which it writes to
+ASGIApp = Callable[[dict[str, Any], Callable[..., Any], Callable[..., Any]], Any]
+
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@hookimpl
+def asgi_wrapper() -> Callable[[ASGIApp], ASGIApp]:
+    """Refuse every request that is not a read (datasette 0.65 would even answer a POST to a
+    read-only canned query with a 500)."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def read_only(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+            if scope["type"] == "http" and scope["method"] not in READ_METHODS:
+                refusal = Response.text("This history is read-only.", status=405, headers={"Allow": ", ".join(READ_METHODS)})
+                await refusal.asgi_send(send)
+            else:
+                await app(scope, receive, send)
+
+        return read_only
+
+    return wrap
 
 
 @hookimpl
