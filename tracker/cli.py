@@ -310,7 +310,7 @@ def demo(db_path: str) -> None:
             _crawl(store, Archive.parse(archive.url), documents)
     _summary(store, documents)
     click.echo(f"\nThe history is in {db_path}: try `policy-history log bumble-privacy` "
-               f"or `datasette {db_path}`")
+               f"or `policy-history serve {db_path}`")
 
 
 def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Document]:
