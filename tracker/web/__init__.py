@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.app import Datasette
@@ -28,10 +29,8 @@ from tracker.web.pages import change_page, policy_page
 
 NAME = "tracker.web"  # how datasette names this plugin (its module), e.g. in static URLs
 INTERNAL = "_internal"  # datasette's own catalog database, which it writes to
+READ_METHODS = ("GET", "HEAD", "OPTIONS")  # all the web may do
 ASGIApp = Callable[[dict[str, Any], Callable[..., Any], Callable[..., Any]], Any]
-
-
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 @hookimpl
@@ -67,7 +66,7 @@ def render_cell(value: Any, column: str, table: str | None, datasette: Datasette
     """Our columns as a person reads them (see the module's docstring); None leaves a cell to
     datasette, which escapes it."""
     if column == "policy" or (table == "documents" and column == "slug"):
-        return _link(datasette, f"/-/policy/{value}", value) if isinstance(value, str) else None
+        return _link(datasette, f"/-/policy/{quote(value)}", value) if isinstance(value, str) else None
     if column == "change" and table is None and isinstance(value, int):
         return _link(datasette, f"/-/change/{value}", f"change {value}")
     renderer = _RENDERERS.get(column)

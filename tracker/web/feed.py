@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from datasette.app import Datasette
 from datasette.utils.asgi import Request, Response
@@ -55,7 +55,7 @@ async def _entry(datasette: Datasette, request: Request, revision: Row) -> ET.El
     ET.SubElement(entry, "title").text = f"{slug}: revision {seq}, {summary(revision)}{flag}"
     ET.SubElement(entry, "id").text = _urn(f"{slug}/{revision['text_sha256']}/{revision['first_seen']}")
     ET.SubElement(entry, "updated").text = revision["first_seen"]
-    page = f"/-/policy/{slug}?" + urlencode({"from": seq - 1, "to": seq})
+    page = f"/-/policy/{quote(slug)}?" + urlencode({"from": seq - 1, "to": seq})
     ET.SubElement(entry, "link", rel="alternate", type="text/html", href=_absolute(datasette, request, page))
     topics = ", ".join(json.loads(revision["topics"] or "[]")) or "none"
     ET.SubElement(entry, "summary").text = (
