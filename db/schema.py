@@ -14,6 +14,9 @@ from sqlite_utils import Database, Migrations
 
 migrations = Migrations("policy_history")
 
+# Porter stems English ("sharing" finds "share"); unicode61 folds accents for French and German.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
 
 @migrations()
 def m001_initial(db: Database) -> None:
@@ -226,6 +229,17 @@ def m003_stale_history_and_url_keys(db: Database) -> None:
     db["documents"].add_column("history_stale", int, not_null_default=0)
     db.execute("update documents set history_stale = 1")
     db["document_urls"].create_index(["document_id", "urlkey"], unique=True)
+
+
+@migrations()
+def m004_full_text_search(db: Database) -> None:
+    """FTS5 indexes of versions and clauses, kept current by triggers on every insert, update
+    and delete (so a revision that lands is searchable in the same transaction)."""
+    for table, columns in (("versions", ["title", "markdown"]), ("clauses", ["path", "text"])):
+        db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZER)
+    # a search hit links to the changes that made or touched its clause
+    db["changes"].create_index(["new_clause_id"])
+    db["changes"].create_index(["old_clause_id"])
 
 
 def migrate(db: Database) -> None:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from corpus import corpus_captures, princeton_captures
+from corpus import corpus_captures, corpus_declarations, princeton_captures
+from helpers import policy_history
 
 from crawler.localarchive import LocalArchive, ensure_pywb
 
@@ -43,3 +44,14 @@ def empty_archive(tmp_path: Path, pywb_bin: Path) -> Iterator[LocalArchive]:
         yield local
     finally:
         local.stop()
+
+
+@pytest.fixture(scope="session")
+def history(archive: LocalArchive, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with every corpus policy crawled once from the local archive. Shared by the
+    session: tests that write copy it first (``copy_database``)."""
+    root = tmp_path_factory.mktemp("history")
+    db = root / "policies.db"
+    policy_history("crawl", "--db", str(db), "--archive", archive.url,
+                   "--declarations", str(corpus_declarations(root / "corpus.yaml")))
+    return db

@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from crawler.localarchive import ArchivedCapture
 
 SHARED = Path(os.environ.get("POLICY_HISTORY_SHARED")
@@ -56,6 +58,16 @@ def corpus_document(doc_id: str) -> dict[str, Any]:
         if doc["id"] == doc_id:
             return doc
     raise KeyError(doc_id)
+
+
+def corpus_declarations(path: Path) -> Path:
+    """Every corpus policy, declared at every URL it was captured at, written to ``path``."""
+    policies = {
+        doc["id"]: {"urls": sorted({cap["url"] for cap in doc["captures"]})}
+        for doc in corpus_manifest()["documents"]
+    }
+    path.write_text(yaml.safe_dump({"policies": policies}))
+    return path
 
 
 def corpus_captures(*doc_ids: str) -> list[ArchivedCapture]:

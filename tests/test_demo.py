@@ -28,4 +28,4 @@ def test_demo_fills_a_database_and_summarises(tmp_path: Path) -> None:
     assert all(n >= 1 for n in revisions.values()), revisions
     for slug in revisions:
         assert slug in result.stdout
-    assert "datasette policies.db" in result.stdout
+    assert "policy-history serve policies.db" in result.stdout

@@ -16,23 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
-from corpus import CORPUS, corpus_captures, corpus_manifest
+from corpus import CORPUS, corpus_captures, corpus_declarations, corpus_manifest
 from helpers import policy_history
 
 from crawler.localarchive import LocalArchive
 from tracker.diff import Change, apply_changes
 
 DOCUMENTS = corpus_manifest()["documents"]
-
-
-def corpus_declarations(path: Path) -> Path:
-    """Every corpus policy, declared at every URL it was captured at."""
-    policies = {
-        doc["id"]: {"urls": sorted({cap["url"] for cap in doc["captures"]})} for doc in DOCUMENTS
-    }
-    path.write_text(yaml.safe_dump({"policies": policies}))
-    return path
 
 
 def replays(archive: LocalArchive) -> int:

@@ -328,6 +328,27 @@ def schedule(db_path: str, every: str, archive: str, slugs: tuple[str, ...]) -> 
 
 
 @cli.command()
+@click.argument("db_file", required=False, type=click.Path(dir_okay=False))
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 shares the history with your network)")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port (8001: datasette's default)")
+def serve(db_file: str | None, db_path: str, host: str, port: int) -> None:
+    """Browse the history in datasette, read-only: policy pages, changes, search, feeds
+
+    DB_FILE is the database (the same as --db). Then open http://127.0.0.1:8001/ and pick a
+    policy; /-/changes.atom is a feed of recent changes.
+
+    \b
+        policy-history serve policies.db
+    """
+    from tracker.serve import serve as run_server
+
+    run_server(Path(db_file or db_path), host=host, port=port)
+
+
+@cli.command()
 @db_option
 def demo(db_path: str) -> None:
     """Crawl the bundled captures from a local archive into a database, and summarise
@@ -352,7 +373,7 @@ def demo(db_path: str) -> None:
             _crawl(store, Archive.parse(archive.url), documents)
     _summary(store, documents)
     click.echo(f"\nThe history is in {db_path}: try `policy-history log bumble-privacy` "
-               f"or `datasette {db_path}`")
+               f"or `policy-history serve {db_path}`")
 
 
 def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Document]:

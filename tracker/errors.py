@@ -64,3 +64,7 @@ class Interrupted(PolicyHistoryError):
     """The user stopped a run (Ctrl-C, SIGTERM); what was done is kept."""
 
     exit_code = 130  # as a shell reports a process ended by SIGINT
+
+
+class ServeError(PolicyHistoryError):
+    """The history cannot be served: no database file, or the address is taken."""
