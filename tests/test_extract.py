@@ -7,7 +7,8 @@ import pytest
 from corpus import CORPUS, corpus_captures, princeton_captures
 
 from tracker.errors import ExtractionFailed
-from tracker.extract import extract, normalise
+from tracker.extract import extract
+from tracker.markdown import normalise
 
 PAGES = corpus_captures() + princeton_captures()
 
@@ -65,10 +66,10 @@ def test_charset_from_the_header() -> None:
 
 
 @pytest.mark.parametrize("body, content_type, reason", [
-    (b"%PDF-1.4 ...", "application/pdf", "not an HTML page"),
-    (b"\x89PNG....", "image/png", "not an HTML page"),
+    (b"%PDF-1.4 ...", "application/pdf", "unreadable PDF"),
+    (b"\x89PNG....", "image/png", "not an HTML page or a PDF"),
     (b"   ", "text/html", "empty page"),
-    (b"<html><body><script>x()</script></body></html>", "text/html", "no main text"),
+    (b"<html><body><script>x()</script></body></html>", "text/html", "needs JavaScript"),
 ])
 def test_what_is_not_a_policy_page(body: bytes, content_type: str, reason: str) -> None:
     with pytest.raises(ExtractionFailed, match=reason):

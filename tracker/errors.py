@@ -44,3 +44,15 @@ class CrawlIncomplete(PolicyHistoryError):
 
 class NotArchived(PolicyHistoryError):
     """The archive holds no capture at all of any URL of a policy."""
+
+
+class NotAPolicy(ExtractionFailed):
+    """A capture that is not the policy at all: a soft-404, a bot wall, a JavaScript shell...
+
+    ``kind`` is one of ``tracker.pages.KINDS``; such a capture never becomes a version and is
+    kept as a flagged capture with the reason.
+    """
+
+    def __init__(self, capture: str, kind: str, reason: str):
+        super().__init__(capture, f"not the policy: {reason}")
+        self.kind = kind
