@@ -7,7 +7,7 @@ not as the output. The page is read as text runs in document order (``tracker.te
 run counts for the share of its length trafilatura kept and against it for the share it
 dropped (half as much, or fully for a link list or a copyright line); a heading it dropped, or
 a link list it kept, counts for nothing. The policy is the stretch with the highest total (the
-maximum-sum subarray), moved to start at the policy's own title when that is near
+maximum-sum subarray), without light fringes cut off by a gap, moved to start at the policy's own title when that is near
 (``tracker.titles``), or else widened to the headings right before it. Everything inside the
 stretch is kept, so a list or a table trafilatura dropped in the middle of the policy stays;
 menus and widgets before and after it go.
@@ -32,6 +32,7 @@ CHUNK = 64  # characters: a long run trafilatura kept in part is matched piece b
 LINK_DENSE = 0.5  # share of a run's text inside links from which it counts as navigation
 HEADINGS_BEFORE = 2  # headings right before the stretch that are taken into it
 SHORT_RUN = 100  # characters: runs before a title that are all shorter are a menu, not text
+FRINGE = 150  # characters: an end of the stretch cut off from it by a gap, and lighter, goes
 _SPACE = re.compile(r"\s+")
 _SENTENCE = re.compile(r"[.!?;:。！？；]")
 _COPYRIGHT = re.compile(
@@ -57,7 +58,8 @@ def locate(root: HtmlElement) -> Located:
     runs = text_runs(root)
     if not runs:
         return Located(0, 0, None)
-    start, end = _best_stretch(_weights(runs, _main_text(root)))
+    weights = _weights(runs, _main_text(root))
+    start, end = _trim_fringes(weights, *_best_stretch(weights))
     if end < start:
         return Located(0, len(runs), None)
     title = find_title(runs, start, end)
@@ -129,6 +131,31 @@ def _best_stretch(weights: list[float]) -> tuple[int, int]:
         if total > best:
             best, best_start, best_end = total, start, index
     return best_start, best_end
+
+
+def _trim_fringes(weights: list[float], start: int, end: int) -> tuple[int, int]:
+    """Cut off the ends of a stretch that a run counting against it separates from the rest,
+    when they weigh less than :data:`FRINGE` (a newsletter box, a "Join us" line after the
+    policy's last paragraph)."""
+    while start <= end:
+        mass, index = 0.0, end
+        while index >= start and weights[index] >= 0:
+            mass, index = mass + weights[index], index - 1
+        if index < start or mass >= FRINGE:
+            break
+        end = index - 1
+        while end >= start and weights[end] <= 0:
+            end -= 1
+    while start <= end:
+        mass, index = 0.0, start
+        while index <= end and weights[index] >= 0:
+            mass, index = mass + weights[index], index + 1
+        if index > end or mass >= FRINGE:
+            break
+        start = index + 1
+        while start <= end and weights[start] <= 0:
+            start += 1
+    return start, end
 
 
 def _opening(runs: list[Run], start: int, title: int | None) -> int:
