@@ -148,6 +148,14 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_extraction_flags(db: Database) -> None:
+    """Captures that are not the policy (a soft-404, a bot wall...) are flagged, not versions;
+    each extraction records the language its text is written in."""
+    db["extractions"].add_column("flag", str)
+    db["extractions"].add_column("language", str)
+
+
 def migrate(db: Database) -> None:
     """Bring ``db`` to the current schema and switch it to WAL mode (idempotent)."""
     db.enable_wal()

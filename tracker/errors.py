@@ -37,6 +37,10 @@ class ExtractionFailed(PolicyHistoryError):
         super().__init__(f"no policy text in capture {capture}: {reason}")
         self.capture, self.reason = capture, reason
 
+    def at(self, capture: str) -> ExtractionFailed:
+        """The same failure, naming ``capture`` (``20190301000000 https://...``)."""
+        return ExtractionFailed(capture, self.reason)
+
 
 class CrawlIncomplete(PolicyHistoryError):
     """A crawl ended with captures it could not fetch; running it again fetches only those."""
@@ -53,6 +57,9 @@ class NotAPolicy(ExtractionFailed):
     kept as a flagged capture with the reason.
     """
 
-    def __init__(self, capture: str, kind: str, reason: str):
-        super().__init__(capture, f"not the policy: {reason}")
-        self.kind = kind
+    def __init__(self, capture: str, kind: str, description: str):
+        super().__init__(capture, f"not the policy: {description}")
+        self.kind, self.description = kind, description
+
+    def at(self, capture: str) -> NotAPolicy:
+        return NotAPolicy(capture, self.kind, self.description)

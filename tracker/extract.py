@@ -17,6 +17,7 @@ captures the same version.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,15 @@ EXTRACTOR_VERSION = "2"
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}/policy-history-{EXTRACTOR_VERSION}"
 """Names the method that made a version: changing it makes ``rebuild`` (and the next crawl)
 re-extract every stored capture."""
+
+
+def extractor_id(overrides: Overrides) -> str:
+    """:data:`EXTRACTOR`, plus a hash of a policy's overrides when it has some: changing a
+    policy's declared selectors makes its captures be extracted again."""
+    if not overrides:
+        return EXTRACTOR
+    options = json.dumps(overrides.as_options(), sort_keys=True)
+    return f"{EXTRACTOR}+{hashlib.sha256(options.encode()).hexdigest()[:10]}"
 
 _HTML_MIMES = ("text/html", "application/xhtml+xml", "text/plain", "unk", "")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
