@@ -25,6 +25,14 @@ def test_bundled_declarations_hold_the_five_policies_with_every_url() -> None:
     ("policies:\n  Bad Slug:\n    urls: [https://a.test]", "'Bad Slug' must be lowercase"),
     ("policies:\n  a-privacy:\n    name: A", "'a-privacy' needs a non-empty 'urls' list"),
     ("policies:\n  a-privacy:\n    urls: [www.a.test/privacy]", "a-privacy: 'www.a.test/privacy' is not"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    select: 'div['",
+     "policy 'a-privacy': bad CSS selector 'div\\[' in 'select'"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    remove: [.ok, 'p >> a']",
+     "policy 'a-privacy': bad CSS selector 'p >> a' in 'remove'"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    select: {startBefore: '#a'}",
+     "policy 'a-privacy': 'select' must be a CSS selector or a list of them"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    language: English",
+     "policy 'a-privacy': language 'English' is not an ISO 639-1 code"),
 ])
 def test_bad_files_name_the_file_and_the_policy(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "mine.yaml"
@@ -48,3 +56,11 @@ def test_slugs_and_urls() -> None:
     for bad in ("viki.com/privacy", "mailto:a@b.c", "https://", "https://a.test/x y"):
         with pytest.raises(DeclarationError):
             validate_url(bad, slug="v")
+
+
+def test_overrides_are_read_as_open_terms_archive_declares_them(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("policies:\n  lex-privacy:\n    urls: [https://help.thisislex.app/article/51-privacy-policy]\n"
+                    "    select: '#fullArticle'\n    remove: .printArticle\n    language: en\n")
+    (declaration,) = load(path)
+    assert declaration.options == {"select": ["#fullArticle"], "remove": [".printArticle"], "language": "en"}

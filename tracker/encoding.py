@@ -63,8 +63,9 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
     if _is_utf8(body):
         return Decoded(body.decode("utf-8"), "utf-8", "utf-8")
     best = charset_normalizer.from_bytes(body).best()
-    if best is not None:
-        return Decoded(str(best), best.encoding, "detected")
+    if best is not None:  # codecs that give the same text: name the commonest one
+        same = best.could_be_from_charset
+        return Decoded(str(best), FALLBACK if FALLBACK in same else best.encoding, "detected")
     return Decoded(body.decode(FALLBACK, errors="replace"), FALLBACK, "fallback")
 
 

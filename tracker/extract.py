@@ -91,7 +91,7 @@ def extract(
     if not body.strip():
         raise ExtractionFailed(url, "empty page")
     if is_pdf(body, mime):
-        return _extraction(pdf_markdown(body, url=url), None, ())
+        return _extraction(*pdf_markdown(body, url=url), ())
     if mime not in _HTML_MIMES:
         raise ExtractionFailed(url, f"not an HTML page or a PDF ({mime})")
     decoded = decode(body, content_type)
@@ -109,11 +109,12 @@ def extract(
         if located.runs == 0:
             pages.check(facts, "", url=url)
             raise ExtractionFailed(url, "no text found on the page")
-    markdown = repair(render(region, url=url))
+    rendered = render(region, url=url)
+    markdown = repair(rendered)
     if not markdown:
         pages.check(facts, "", url=url)
         raise ExtractionFailed(url, "no text found on the page")
-    if repair(facts.visible_text[:100_000]) != facts.visible_text[:100_000]:
+    if markdown != rendered:
         warnings.append("mojibake repaired")
     pages.check(facts, markdown, url=url)
     title = heading or _first_heading(markdown) or _page_title(facts)

@@ -46,10 +46,11 @@ def canonical_link(url: str) -> str:
 
     A query that is one bare long number (``?1652276083494``) is dropped, and so are
     parameters with a cache-buster name (``_``, ``cb``, ``t``, ``ts``...) and a long number
-    as value; every other part of the URL is kept as it is.
+    as value; the scheme is lowercased; every other part of the URL is kept as it is.
     """
     url = original_url(url)
     parts = urlsplit(url)
+    url = parts.scheme + url[len(parts.scheme):]  # MAILTO: -> mailto:
     if not parts.query or parts.scheme not in ("http", "https"):
         return url
     if _NUMBER.fullmatch(parts.query):

@@ -55,7 +55,8 @@ def locate(root: HtmlElement) -> Located:
 
     Returns what was kept. A page with no text keeps nothing (``runs == 0``).
     """
-    runs = text_runs(root)
+    body = root.find("body")
+    runs = text_runs(body if body is not None else root)
     if not runs:
         return Located(0, 0, None)
     weights = _weights(runs, _main_text(root))
@@ -66,8 +67,6 @@ def locate(root: HtmlElement) -> Located:
     start = _opening(runs, start, title)
     kept = runs[start : end + 1]
     _prune(root, runs, kept)
-    if title is None:
-        title = next((i for i in range(start, min(end, start + 2) + 1) if runs[i].heading), None)
     return Located(len(kept), len(runs), " ".join(runs[title].text.split()) if title is not None else None)
 
 

@@ -20,6 +20,7 @@ from tracker.markdown import normalise
 
 PDF_MIMES = ("application/pdf", "application/x-pdf")
 SHORT_LINE = 0.6  # of the median line length: a shorter line ends its paragraph
+TITLE_LINE = 100  # characters: a first line up to this long is the PDF's title
 _ENDS_BLOCK = re.compile(r"[.:;!?。)\]]$")
 _STARTS_BLOCK = re.compile(r"^(?:[-•*▪◦]|\(?\d+[.)]|\(?[a-z][.)]|[A-Z0-9][A-Z0-9 ,&'-]{2,60}$)")
 _HYPHENATED = re.compile(r"(?<=[a-z])-$")
@@ -32,8 +33,9 @@ def is_pdf(body: bytes, mime: str) -> bool:
     return mime in PDF_MIMES or body[:1024].lstrip().startswith(b"%PDF-")
 
 
-def pdf_markdown(body: bytes, *, url: str) -> str:
-    """The text of a PDF as Markdown paragraphs, pages separated by blank lines.
+def pdf_markdown(body: bytes, *, url: str) -> tuple[str, str | None]:
+    """The text of a PDF as Markdown paragraphs, pages separated by blank lines, and its
+    title: the document's own (metadata), else its first line when that is short.
 
     Raises ``ExtractionFailed`` (naming ``url``) when the PDF cannot be read, is encrypted
     with a password, or has no text layer.
@@ -43,12 +45,14 @@ def pdf_markdown(body: bytes, *, url: str) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionFailed(url, "the PDF is encrypted with a password")
         pages = [page.extract_text() or "" for page in reader.pages]
+        title = reader.metadata.title if reader.metadata else None
     except (PdfReadError, ValueError, KeyError, OSError) as err:
         raise ExtractionFailed(url, f"unreadable PDF ({err})") from err
     markdown = normalise("\n\n".join(_paragraphs(page) for page in pages))
     if not markdown:
         raise ExtractionFailed(url, "the PDF has no text layer (a scanned document?)")
-    return markdown
+    first = markdown.split("\n", 1)[0]
+    return markdown, (title or "").strip() or (first if len(first) <= TITLE_LINE else None)
 
 
 def _paragraphs(page: str) -> str:

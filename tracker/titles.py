@@ -31,7 +31,8 @@ def find_title(runs: list[Run], start: int, end: int) -> int | None:
 
     Candidates are lines of at most :data:`TITLE_CHARS` characters that do not end a
     sentence, are not numbered like a section and name a policy, within :data:`WINDOW` runs of
-    ``start``. Headings rank before plain lines, then the nearest to ``start``.
+    ``start``. Headings rank before plain lines, then the nearest to ``start``. Without
+    one, a heading that opens the stretch (and is title-like) is the title.
     """
     low, high = max(0, start - WINDOW), min(end, start + WINDOW)
     candidates = [
@@ -39,7 +40,8 @@ def find_title(runs: list[Run], start: int, end: int) -> int | None:
         if _is_title_like(runs[index]) and _NAMES_A_POLICY.search(runs[index].text)
     ]
     if not candidates:
-        return None
+        first = runs[start]
+        return start if first.heading and _is_title_like(first) else None
     return min(candidates, key=lambda i: (not runs[i].heading, abs(i - start), i))
 
 
