@@ -222,7 +222,7 @@ def link_target_only_changes(manifest: dict[str, Any], corpus: Path) -> list[str
     for doc in manifest["documents"]:
         texts = [(cap, link_blind((corpus / doc["id"] / cap["md"]).read_text()))
                  for cap in doc["captures"] if cap["md"]]
-        for (_, before), (cap, after) in zip(texts, texts[1:]):
+        for (_, before), (cap, after) in zip(texts, texts[1:], strict=False):
             if not cap["ota_text_same_as_previous"] and before == after:
                 out.append(f"{doc['id']} {cap['timestamp']}")
     return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 from corpus import CORPUS, corpus_captures, corpus_manifest, princeton_captures
 

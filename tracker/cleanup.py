@@ -7,8 +7,8 @@ Applied before the policy is located and rendered (``tracker.locate``, ``tracker
 - small hidden elements (``hidden``, ``aria-hidden``, inline ``display:none``): icons and menus.
   A large hidden block is kept: it is a collapsed section of the policy (an accordion);
 - forms with fields and little text (sign up, log in, search: not a ``<form>`` around a page);
-- navigation (``<nav>``, ``role=navigation``, and the heading that labels it), cookie and consent banners, share widgets, "back to top", "skip to
-  content" and "print" links;
+- navigation (``<nav>``, ``role=navigation``, and the heading that labels it), cookie and
+  consent banners, share widgets, "back to top", "skip to content" and "print" links;
 - layout tables: pages of the 2000s lay the whole page out in ``<table>``s, whose cells are
   columns of the page, not data. They become plain blocks so their text comes out as text.
 """

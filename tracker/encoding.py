@@ -44,7 +44,7 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
     ``None``. Never raises: the last resort decodes as cp1252 with replacement characters.
     """
     bom, mark = read_bom(body)
-    if bom:
+    if bom and mark:
         return Decoded(body[len(mark):].decode(bom, errors="replace"), bom, "bom")
     declared = [
         ("header", http_content_type_encoding(content_type or "")),

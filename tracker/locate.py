@@ -7,8 +7,9 @@ not as the output. The page is read as text runs in document order (``tracker.te
 run counts for the share of its length trafilatura kept and against it for the share it
 dropped (half as much, or fully for a link list or a copyright line); a heading it dropped, or
 a link list it kept, counts for nothing. The policy is the stretch with the highest total (the
-maximum-sum subarray), without light fringes cut off by a gap, moved to start at the policy's own title when that is near
-(``tracker.titles``), or else widened to the headings right before it. Everything inside the
+maximum-sum subarray), without light fringes cut off by a gap, moved to start at the
+policy's own title when that is near (``tracker.titles``), or else widened to the headings
+right before it. Everything inside the
 stretch is kept, so a list or a table trafilatura dropped in the middle of the policy stays;
 menus and widgets before and after it go.
 

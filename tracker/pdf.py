@@ -2,8 +2,8 @@
 
 A PDF's text comes out as the lines it was laid out in; they are joined back into paragraphs
 (a line continues on the next one unless it ends a sentence or is much shorter than the page's
-lines, as a heading or a paragraph's last line is; words hyphenated across lines are joined), pages are separated by a blank line. A PDF without a text layer (a scan) has no
-text to extract.
+lines, as a heading or a paragraph's last line is; words hyphenated across lines are joined);
+pages are separated by a blank line. A PDF without a text layer (a scan) has no text.
 """
 from __future__ import annotations
 

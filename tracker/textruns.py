@@ -8,7 +8,6 @@ a heading: an ``<h1>``-``<h6>``, a ``<dt>``, ``role=heading``, or a short line a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
