@@ -69,3 +69,10 @@ def test_a_large_hidden_block_is_a_collapsed_section_and_is_kept() -> None:
 def test_normalise_folds_rendering_noise_only() -> None:
     assert normalise("# T  \n\n\n\n-  Right to Object:\n    - nested  item") == (
         "# T\n\n- Right to Object:\n    - nested item")
+
+
+def test_a_policy_section_named_like_a_banner_is_kept() -> None:
+    html = ('<div id="gdpr" class="consent"><h2>Your rights under the GDPR</h2><p>You may withdraw your consent.</p>'
+            '</div><div class="cookie-banner">We use cookies. <button>OK</button></div>')
+    assert md(f"<p>{'We keep your data safe. ' * 5}</p>{html}").endswith(
+        "## Your rights under the GDPR\n\nYou may withdraw your consent.")

@@ -4,11 +4,12 @@ Applied before the policy is located and rendered (``tracker.locate``, ``tracker
 
 - code, media and form controls: scripts, styles, inline SVG, images (data-URI icons
   included), iframes, buttons, inputs, comments;
+- cookie and consent banners and dialogs: anything but the whole page;
 - small hidden elements (``hidden``, ``aria-hidden``, inline ``display:none``): icons and menus.
   A large hidden block is kept: it is a collapsed section of the policy (an accordion);
 - forms with fields and little text (sign up, log in, search: not a ``<form>`` around a page);
-- navigation (``<nav>``, ``role=navigation``, and the heading that labels it), cookie and
-  consent banners, share widgets, "back to top", "skip to content" and "print" links;
+- navigation (``<nav>``, ``role=navigation``, and the heading that labels it), small share
+  widgets and breadcrumbs, "back to top", "skip to content" and "print" links;
 - layout tables: pages of the 2000s lay the whole page out in ``<table>``s, whose cells are
   columns of the page, not data. They become plain blocks so their text comes out as text.
 """
@@ -19,17 +20,20 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-DROPPED_TAGS = (
+CODE_AND_MEDIA = (
     "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "frame",
-    "object", "embed", "video", "audio", "source", "picture", "img", "map", "input", "select",
-    "textarea", "button", "link", "meta",
+    "object", "embed", "video", "audio", "source", "picture", "img", "map", "link", "meta",
 )
+CONTROLS = ("input", "select", "textarea", "button")
 SMALL = 300  # characters: a hidden element or a widget longer than this may be policy text
 FORM = 2000  # characters: a form with fields and less text (labels, hints) is not policy text
+OVERLAY = 5000  # characters: a consent banner or dialog can be long, but not the whole page
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CONSENT = re.compile(  # banners, not a policy section named "consent" or "gdpr"
+    r"(?:cookie|consent|gdpr)[-_]?(?:banner|bar|popup|pop-up|modal|alert|law|message|warning|"
+    r"overlay|manager|dialog|wall)|cookie[-_]?(?:consent|notice)|"
+    r"onetrust|cookiebot|didomi|truste|usercentrics|(?:^|[-_\s])cmp[-_]", re.I)
 _WIDGET = re.compile(
-    r"cookie[-_]?(?:banner|bar|notice|consent|popup|modal|alert|law|message|warning|overlay)|"
-    r"consent|gdpr|onetrust|cookiebot|didomi|truste|(?:^|[-_\s])cmp[-_]|"
     r"(?:^|[-_\s])(?:share|sharing|social|addthis|sharethis|breadcrumb|skip|back-?to-?top)|"
     r"(?:^|[-_\s])print(?:[-_]?(?:button|link|page|article|icon|this|version)|$|[-_\s])",
     re.I,
@@ -45,13 +49,13 @@ HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 def clean(root: HtmlElement) -> HtmlElement:
     """Strip ``root`` in place of everything listed in the module docstring; returns it."""
-    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *CODE_AND_MEDIA, with_tail=False)
     page = _text_length(root)
     for form in list(root.iter("form")):  # sign up, log in, search: not a page-wide <form>
         if form.find(".//input") is not None and _text_length(form) < min(FORM, page / 2):
             form.drop_tree()
-    etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
-    clutter = [e for e in root.iter() if isinstance(e.tag, str) and _is_clutter(e)]
+    etree.strip_elements(root, *CONTROLS, with_tail=False)
+    clutter = [e for e in root.iter() if isinstance(e.tag, str) and _is_clutter(e, page)]
     labels = {label for e in clutter for label in (e.get("aria-labelledby") or "").split()}
     clutter += [e for e in root.iter(*HEADING_TAGS) if e.get("id") in labels]  # "In this article"
     for element in clutter:
@@ -63,21 +67,24 @@ def clean(root: HtmlElement) -> HtmlElement:
     return root
 
 
-def _is_clutter(element: HtmlElement) -> bool:
+def _is_clutter(element: HtmlElement, page: int) -> bool:
+    """Whether an element is one of the never-policy-text parts listed in the module docstring;
+    ``page`` is the page's length in characters (an overlay is less than half of it)."""
     tag = element.tag
     if not isinstance(tag, str) or tag in ("html", "body", "head", "title"):
         return False
     role = (element.get("role") or "").lower()
-    if tag == "nav" or role in ("navigation", "search", "dialog", "alertdialog"):
+    if tag == "nav" or role in ("navigation", "search"):
         return True
-    if element.get("aria-modal") == "true":
-        return True
+    marker = f"{element.get('id') or ''} {element.get('class') or ''}"
+    if (tag == "dialog" or role in ("dialog", "alertdialog") or element.get("aria-modal") == "true"
+            or _CONSENT.search(marker)):
+        return _text_length(element) < min(OVERLAY, page / 2)
     hidden = (
         element.get("hidden") is not None
         or element.get("aria-hidden") == "true"
         or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
     )
-    marker = f"{element.get('id') or ''} {element.get('class') or ''}"
     if hidden or _WIDGET.search(marker):
         return _text_length(element) <= SMALL
     return tag == "a" and bool(_WIDGET_TEXT.match(element.text_content() or ""))

@@ -102,14 +102,8 @@ def extract(
     resolve_links(root, url)
     region = _apply(overrides or Overrides(), root, facts, url)
     clean(region)
-    heading = None
-    if not (overrides and overrides.select):
-        located = locate(region)
-        heading = located.title
-        if located.runs == 0:
-            pages.check(facts, "", url=url)
-            raise ExtractionFailed(url, "no text found on the page")
-    rendered = render(region, url=url)
+    located = None if overrides and overrides.select else locate(region)
+    rendered = render(region, url=url) if located is None or located.runs else ""
     markdown = repair(rendered)
     if not markdown:
         pages.check(facts, "", url=url)
@@ -117,7 +111,7 @@ def extract(
     if markdown != rendered:
         warnings.append("mojibake repaired")
     pages.check(facts, markdown, url=url)
-    title = heading or _first_heading(markdown) or _page_title(facts)
+    title = (located and located.title) or _first_heading(markdown) or _page_title(facts)
     return _extraction(markdown, repair(title) if title else None, tuple(warnings))
 
 
