@@ -175,8 +175,10 @@ def rebuild(db_path: str) -> None:
     store.clear_derived()
     report = update(store)
     store.finish_run(run_id, "ok", {"extracted": report.extracted, "no_text": report.no_text,
+                                    "not_the_policy": report.flagged,
                                     "revisions": report.revisions})
-    click.echo(f"rebuilt: {report.extracted} captures extracted, {report.no_text} without policy text, "
+    click.echo(f"rebuilt: {report.extracted} captures extracted, {report.no_text} without policy text "
+               f"({report.flagged} flagged as not the policy), "
                f"{report.revisions} revisions over {report.documents} policies")
 
 
