@@ -242,6 +242,14 @@ def m004_full_text_search(db: Database) -> None:
     db["changes"].create_index(["old_clause_id"])
 
 
+@migrations()
+def m005_extraction_flags(db: Database) -> None:
+    """Captures that are not the policy (a soft-404, a bot wall...) are flagged, not versions;
+    each extraction records the language its text is written in."""
+    db["extractions"].add_column("flag", str)
+    db["extractions"].add_column("language", str)
+
+
 def migrate(db: Database) -> None:
     """Bring ``db`` to the current schema and switch it to WAL mode (idempotent)."""
     db.enable_wal()

@@ -68,6 +68,16 @@ class PendingExtraction:
 
 
 @dataclass(frozen=True)
+class LanguageRow:
+    """The language a capture's text is written in, and its flag (``language`` when it was
+    set aside for being in another language than the policy's)."""
+
+    capture_id: int
+    language: str
+    flag: str | None
+
+
+@dataclass(frozen=True)
 class StoredBody:
     """A payload already stored, as a capture that has the same digest can reuse it."""
 
@@ -329,9 +339,14 @@ class Store:
         extraction: Extraction | None,
         stated_date: str | None = None,
         error: str | None = None,
+        flag: str | None = None,
+        language: str | None = None,
     ) -> None:
         """Record what ``extractor`` made of a capture for a document, in one transaction:
-        its text as a version (created when new), or ``error`` saying why there is none."""
+        its text as a version (created when new), or ``error`` saying why there is none and
+        ``flag`` the kind of page it is when it is not the policy (``soft-404``...).
+        ``language`` is the text's ISO 639-1 code, when known.
+        """
         with self.db.atomic():
             version_id = None
             if extraction is not None:
@@ -360,11 +375,42 @@ class Store:
                     "extractor": extractor,
                     "version_id": version_id,
                     "error": error,
+                    "flag": flag,
+                    "language": language,
                 },
                 pk=("capture_id", "document_id"),
             )
             self.db.execute(
                 "update documents set history_stale = 1 where id = ?", [pending.document_id]
+            )
+
+    def extraction_languages(self, document_id: int) -> list[LanguageRow]:
+        """The language of each capture of a document that has a version or was flagged for
+        its language (others say nothing about the policy's language)."""
+        rows = self.db.query(
+            "select capture_id, language, flag from extractions where document_id = ?"
+            " and language is not null and (version_id is not null or flag = 'language')"
+            " order by capture_id",
+            [document_id],
+        )
+        return [LanguageRow(**row) for row in rows]
+
+    def flag_extraction(self, document_id: int, capture_id: int, flag: str, error: str) -> None:
+        """Mark an extracted capture as not the policy: it loses its version."""
+        with self.db.atomic():
+            self.db.execute(
+                "update extractions set version_id = null, flag = ?, error = ?"
+                " where document_id = ? and capture_id = ?",
+                [flag, error, document_id, capture_id],
+            )
+            self.db.execute("update documents set history_stale = 1 where id = ?", [document_id])
+
+    def forget_extraction(self, document_id: int, capture_id: int) -> None:
+        """Drop a capture's extraction, so that the next update extracts it again."""
+        with self.db.atomic():
+            self.db.execute(
+                "delete from extractions where document_id = ? and capture_id = ?",
+                [document_id, capture_id],
             )
 
     def timeline(self, document_id: int) -> list[Observation]:

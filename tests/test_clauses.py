@@ -15,7 +15,9 @@ _MARKER = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\(?[a-zA-Z]\)\s|\(?
 
 
 def tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text)
+    """Words, less those that may be a list marker (``a``, ``iv``, ``12``): a marker starting a
+    line continues a sentence in some texts and opens an item in others."""
+    return [t for t in re.findall(r"\w+", text) if not re.fullmatch(r"[a-zA-Z]|[ivxlcIVXLC]+|\d{1,3}", t)]
 
 
 def markdown_tokens(markdown: str) -> list[str]:

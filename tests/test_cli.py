@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -120,3 +121,28 @@ def test_a_policy_never_archived(archive: LocalArchive, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"never-privacy: {archive.url} has no capture of https://never.test/privacy" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_extract_prints_a_saved_pages_policy(tmp_path: Path) -> None:
+    import samples
+
+    saved = tmp_path / "page.html"
+    saved.write_bytes(samples.page().encode())
+    code, out = run("extract", str(saved), "--url", samples.URL)
+    assert code == 0 and out.startswith("# Privacy Policy\n\nLast updated: 1 March 2020\n")
+    result = CliRunner().invoke(cli, ["extract", "-", "--url", samples.URL, "--json", "--remove", "h1"],
+                                input=samples.page().encode())
+    data = json.loads(result.output)
+    assert (data["title"], data["language"], data["warnings"]) == ("Privacy", "en", [])
+    assert data["markdown"].startswith("Last updated")
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (["--select", "div["], b"<p>x</p>", "bad CSS selector 'div[' in 'select'"),
+    (["--select", "#policy"], b"<p>x</p>", "the declared 'select' (#policy) matches nothing"),
+    ([], b"<html><head><title>Page not found</title></head><body><h1>404</h1></body></html>",
+     "not the policy: a 'page not found' page"),
+])
+def test_extract_says_why_there_is_no_text(args: list[str], stdin: bytes, message: str) -> None:
+    result = CliRunner().invoke(cli, ["extract", "-", "--url", "https://a.test/privacy", *args], input=stdin)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output

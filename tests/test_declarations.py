@@ -27,9 +27,17 @@ def test_bundled_declarations_hold_the_five_policies_with_every_url() -> None:
     ("policies:\n  a-privacy:\n    urls: [www.a.test/privacy]", "a-privacy: 'www.a.test/privacy' is not"),
     ("policies:\n  a-privacy:\n    urls: [https://a.test]\n  a-privacy:\n    urls: [https://b.test]",
      "a-privacy given twice"),
-    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    nmae: A", "unknown key\\(s\\) nmae; known: name, urls"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    nmae: A", "unknown key\\(s\\) nmae; known: language, name, remove, select, urls"),
     ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    name: [1, 2]", "'name' must be text"),
     ("policies:\n  a: [\n", "is not valid YAML: .* \\(line 3\\)"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    select: 'div['",
+     "policy 'a-privacy': bad CSS selector 'div\\[' in 'select'"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    remove: [.ok, 'p >> a']",
+     "policy 'a-privacy': bad CSS selector 'p >> a' in 'remove'"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    select: {startBefore: '#a'}",
+     "policy 'a-privacy': 'select' must be a CSS selector or a list of them"),
+    ("policies:\n  a-privacy:\n    urls: [https://a.test]\n    language: English",
+     "policy 'a-privacy': language 'English' is not an ISO 639-1 code"),
 ])
 def test_bad_files_name_the_file_and_the_policy(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "mine.yaml"
@@ -63,3 +71,11 @@ def test_slugs_and_urls() -> None:
                 "http://[::1", "https://web.archive.org/web/20190101000000id_/https://a.test/p"):
         with pytest.raises(DeclarationError):
             validate_url(bad, slug="v")
+
+
+def test_overrides_are_read_as_open_terms_archive_declares_them(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("policies:\n  lex-privacy:\n    urls: [https://help.thisislex.app/article/51-privacy-policy]\n"
+                    "    select: '#fullArticle'\n    remove: .printArticle\n    language: en\n")
+    (declaration,) = load(path)
+    assert declaration.options == {"select": ["#fullArticle"], "remove": [".printArticle"], "language": "en"}

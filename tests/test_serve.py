@@ -121,7 +121,7 @@ def test_atom_feed(site: str) -> None:
     feed = ET.fromstring(answer.content)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
-        f"{LEX}: revision 4, +14 −0 ~1 ↔0", f"{LEX}: revision 3, +0 −0 ~2 ↔0", f"{LEX}: revision 2, +1 −0 ~1 ↔0",
+        f"{LEX}: revision 4, +14 −0 ~1 ↔0", f"{LEX}: revision 3, +0 −2 ~2 ↔0", f"{LEX}: revision 2, +1 −0 ~1 ↔0",
     ]
     link = entries[1].find(f"{ATOM}link")
     assert link is not None and link.get("href") == f"{site}/-/policy/{LEX}?from=2&to=3"

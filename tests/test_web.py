@@ -67,8 +67,9 @@ def test_a_person_follows_a_policy_search_and_a_change(page: Page, history: Path
         page.get_by_role("button", name="Compare").click()
         expect(page).to_have_url(re.compile(r"from=2&to=3"))
         expect(page.locator("h2", has_text="Revision 2 → 3")).to_be_visible()
-        expect(page.locator("td.old del").first).to_have_text("April 2,")
-        expect(page.locator("td.new ins").first).to_have_text("December 3,")
+        expect(page.locator("td.old del", has_text="April 2,")).to_have_text("April 2,")
+        expect(page.locator("td.new ins", has_text="December 3,")).to_have_text("December 3,")
+        expect(page.locator("td.old del", has_text="Algolia").first).to_be_visible()  # a removed row
         screenshot(page, "policy-page")
 
         page.locator("details.nav-menu summary").click()  # the menu, top right

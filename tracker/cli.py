@@ -304,9 +304,40 @@ def rebuild(db_path: str) -> None:
     store.clear_derived()
     report = update(store)
     store.finish_run(run_id, "ok", {"extracted": report.extracted, "no_text": report.no_text,
+                                    "not_the_policy": report.flagged,
                                     "revisions": report.revisions})
-    click.echo(f"rebuilt: {report.extracted} captures extracted, {report.no_text} without policy text, "
+    click.echo(f"rebuilt: {report.extracted} captures extracted, {report.no_text} without policy text "
+               f"({report.flagged} flagged as not the policy), "
                f"{report.revisions} revisions over {report.documents} policies")
+
+
+@cli.command("extract")
+@click.argument("file", type=click.File("rb"))
+@click.option("--url", required=True, help="The page's original address (links are resolved against it)")
+@click.option("--content-type", help="Its Content-Type header, e.g. 'text/html; charset=windows-1252'")
+@click.option("--select", multiple=True, help="CSS selector of the policy text (repeatable), as in a declaration")
+@click.option("--remove", multiple=True, help="CSS selector of what to drop (repeatable), as in a declaration")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: title, language, warnings, words, markdown")
+def extract_(file: Any, url: str, content_type: str | None, select: tuple[str, ...],
+             remove: tuple[str, ...], as_json: bool) -> None:
+    """Print the policy text of one saved page (HTML or PDF; - reads stdin) as Markdown
+
+    \b
+        policy-history extract page.html --url https://www.soompi.com/privacy
+        policy-history extract page.html --url https://a.test/privacy --select main --json
+    """
+    from tracker.extract import extract
+    from tracker.overrides import Overrides
+
+    overrides = Overrides.from_options({"select": list(select), "remove": list(remove)})
+    result = extract(file.read(), url=declarations.validate_url(url, slug="--url"),
+                     content_type=content_type, overrides=overrides)
+    if as_json:
+        click.echo(json.dumps({"title": result.title, "language": result.language, "words": result.words,
+                               "warnings": list(result.warnings), "markdown": result.markdown},
+                              ensure_ascii=False))
+    else:
+        click.echo(result.markdown)
 
 
 @cli.command()
@@ -362,7 +393,7 @@ def demo(db_path: str) -> None:
 
     store = Store(db_path)
     documents = [
-        store.add_document(d.slug, d.urls, name=d.name)
+        store.add_document(d.slug, d.urls, name=d.name, options=d.options)
         for d in declarations.load() + declarations.load(resources.files("crawler.demo") / "policies.yaml")
     ]
     with tempfile.TemporaryDirectory(prefix="policy-history-demo-") as root:
@@ -381,7 +412,7 @@ def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Doc
         if path is None:
             click.echo("tracking the five bundled policies (see `policy-history crawl --help`)", err=True)
         for d in declarations.load(path):
-            store.add_document(d.slug, d.urls, name=d.name)
+            store.add_document(d.slug, d.urls, name=d.name, options=d.options)
     if slugs:
         return [store.document(slug) for slug in slugs]
     return store.documents()

@@ -7,32 +7,42 @@ The file format (YAML), as shipped in ``tracker/policies.yaml``::
         name: Soompi Privacy Policy   # optional
         urls:                         # every URL the policy has lived at; all feed one history
           - https://www.soompi.com/privacy
+        select: article .content-body # optional: CSS selector(s) of the policy text
+        remove: [.share, .related]    # optional: CSS selector(s) of what to drop from it
+        language: en                  # optional: the policy's language (ISO 639-1)
+
+``select`` and ``remove`` are Open Terms Archive's overrides (see ``tracker.overrides``); they
+and ``language`` are stored in ``documents.options``.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from tracker.errors import DeclarationError
+from tracker.overrides import Overrides
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _WAYBACK_REPLAY = re.compile(r"^/web/\d{1,14}[a-z_]*/(?P<original>https?:/.+)$", re.IGNORECASE)
-KEYS = {"name", "urls"}
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+KEYS = {"name", "urls", "select", "remove", "language"}
 
 
 @dataclass(frozen=True)
 class Declaration:
-    """One policy to track."""
+    """One policy to track; ``options`` are its extraction options (``documents.options``)."""
 
     slug: str
     urls: tuple[str, ...]
     name: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def validate_slug(slug: str) -> str:
@@ -115,7 +125,21 @@ def _declaration(slug: str, entry: object) -> Declaration:
         raise DeclarationError(f"policy {slug!r} needs a non-empty 'urls' list")
     if name is not None and not isinstance(name, str):
         raise DeclarationError(f"policy {slug!r}: 'name' must be text, not {name!r}")
-    return Declaration(slug=slug, urls=tuple(validate_url(str(url), slug=slug) for url in urls), name=name)
+    try:
+        options: dict[str, Any] = Overrides.from_options(entry).as_options()
+    except DeclarationError as err:
+        raise DeclarationError(f"policy {slug!r}: {err}") from err
+    language = entry.get("language")
+    if language is not None:
+        if not isinstance(language, str) or not _LANGUAGE.match(language):
+            raise DeclarationError(f"policy {slug!r}: language {language!r} is not an ISO 639-1 code like 'en'")
+        options["language"] = language
+    return Declaration(
+        slug=slug,
+        urls=tuple(validate_url(str(url), slug=slug) for url in urls),
+        name=name,
+        options=options,
+    )
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

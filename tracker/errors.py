@@ -51,6 +51,10 @@ class ExtractionFailed(PolicyHistoryError):
         super().__init__(f"no policy text in capture {capture}: {reason}")
         self.capture, self.reason = capture, reason
 
+    def at(self, capture: str) -> ExtractionFailed:
+        """The same failure, naming ``capture`` (``20190301000000 https://...``)."""
+        return ExtractionFailed(capture, self.reason)
+
 
 class CrawlIncomplete(PolicyHistoryError):
     """A crawl ended with captures it could not fetch; running it again fetches only those."""
@@ -68,3 +72,16 @@ class Interrupted(PolicyHistoryError):
 
 class ServeError(PolicyHistoryError):
     """The history cannot be served: no database file, or the address is taken."""
+class NotAPolicy(ExtractionFailed):
+    """A capture that is not the policy at all: a soft-404, a bot wall, a JavaScript shell...
+
+    ``kind`` is one of ``tracker.pages.KINDS``; such a capture never becomes a version and is
+    kept as a flagged capture with the reason.
+    """
+
+    def __init__(self, capture: str, kind: str, description: str):
+        super().__init__(capture, f"not the policy: {description}")
+        self.kind, self.description = kind, description
+
+    def at(self, capture: str) -> NotAPolicy:
+        return NotAPolicy(capture, self.kind, self.description)

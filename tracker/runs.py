@@ -68,6 +68,7 @@ def crawl_and_update(
         **crawl.counts(),
         "extracted": report.update.extracted,
         "no_text": report.update.no_text,
+        "not_the_policy": report.update.flagged,
         "revisions": report.update.revisions,
     }
     for policy, url in crawl.unarchived:  # normal for a policy's old or new address
