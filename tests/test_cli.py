@@ -134,6 +134,7 @@ def test_extract_prints_a_saved_pages_policy(tmp_path: Path) -> None:
                                 input=samples.page().encode())
     data = json.loads(result.output)
     assert (data["title"], data["language"], data["warnings"]) == ("Privacy", "en", [])
+    assert data["stated_date"] == "2020-03-01"
     assert data["markdown"].startswith("Last updated")
 
 

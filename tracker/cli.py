@@ -317,7 +317,8 @@ def rebuild(db_path: str) -> None:
 @click.option("--content-type", help="Its Content-Type header, e.g. 'text/html; charset=windows-1252'")
 @click.option("--select", multiple=True, help="CSS selector of the policy text (repeatable), as in a declaration")
 @click.option("--remove", multiple=True, help="CSS selector of what to drop (repeatable), as in a declaration")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: title, language, warnings, words, markdown")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object: title, stated date, language, warnings, words, markdown")
 def extract_(file: Any, url: str, content_type: str | None, select: tuple[str, ...],
              remove: tuple[str, ...], as_json: bool) -> None:
     """Print the policy text of one saved page (HTML or PDF; - reads stdin) as Markdown
@@ -326,6 +327,7 @@ def extract_(file: Any, url: str, content_type: str | None, select: tuple[str, .
         policy-history extract page.html --url https://www.soompi.com/privacy
         policy-history extract page.html --url https://a.test/privacy --select main --json
     """
+    from tracker.dates import stated_date
     from tracker.extract import extract
     from tracker.overrides import Overrides
 
@@ -333,7 +335,9 @@ def extract_(file: Any, url: str, content_type: str | None, select: tuple[str, .
     result = extract(file.read(), url=declarations.validate_url(url, slug="--url"),
                      content_type=content_type, overrides=overrides)
     if as_json:
-        click.echo(json.dumps({"title": result.title, "language": result.language, "words": result.words,
+        stated = stated_date(result.markdown)
+        click.echo(json.dumps({"title": result.title, "stated_date": stated.isoformat() if stated else None,
+                               "language": result.language, "words": result.words,
                                "warnings": list(result.warnings), "markdown": result.markdown},
                               ensure_ascii=False))
     else:
