@@ -58,14 +58,19 @@ class Archive:
             else (REPLAYS_PER_MINUTE if limited else 0),
         )
 
-    def cdx_url(self, url: str, *, resume_key: str | None = None) -> str:
-        """The CDX query listing every capture of ``url``.
+    def cdx_url(
+        self, url: str, *, resume_key: str | None = None, since: str | None = None
+    ) -> str:
+        """The CDX query listing every capture of ``url``, or those from ``since`` on.
 
-        Only parameters that both web.archive.org and pywb understand alike (DESIGN.md): no
-        ``fl``, no regex ``filter``, no ``collapse``; ``showResumeKey`` is ignored by pywb, which
-        answers with every row at once.
+        ``since`` is a UTC timestamp of 1 to 14 digits, inclusive (``from=``). Only parameters
+        that both web.archive.org and pywb understand alike (DESIGN.md): no ``fl``, no regex
+        ``filter``, no ``collapse``; ``showResumeKey`` is ignored by pywb, which answers with
+        every row at once.
         """
         params = {"url": url, "output": "json", "limit": CDX_PAGE_SIZE, "showResumeKey": "true"}
+        if since:
+            params["from"] = since
         if resume_key:
             params["resumeKey"] = resume_key
         return f"{self.base}/cdx/search/cdx?{urlencode(params)}"

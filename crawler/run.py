@@ -17,6 +17,7 @@ from crawler.archive import Archive
 from crawler.cdx import parse_cdx
 from crawler.spider import CaptureSpider
 from tracker.errors import ArchiveError
+from tracker.shutdown import Shutdown
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,11 @@ class CrawlReport:
     failures: list[str] = field(default_factory=list)
     unarchived: list[tuple[str, str]] = field(default_factory=list)
     """``(policy, URL)`` pairs the archive has no capture of at all."""
+    interrupted: bool = False
+    """Stopped early on request (SIGINT/SIGTERM): some captures may not have been listed."""
 
     def counts(self) -> dict[str, int]:
-        return {k: v for k, v in vars(self).items() if isinstance(v, int)}
+        return {k: v for k, v in vars(self).items() if type(v) is int}
 
 
 def crawl_settings(archive: Archive, db_path: str, **overrides: Any) -> dict[str, Any]:
@@ -103,17 +106,38 @@ def check_archive(archive: Archive, url: str) -> None:
 
 
 def run_crawl(
-    archive: Archive, db_path: str, targets: list[tuple[str, str]], **settings: Any
+    archive: Archive,
+    db_path: str,
+    targets: list[tuple[str, str]],
+    *,
+    shutdown: Shutdown,
+    since: dict[str, str] | None = None,
+    **settings: Any,
 ) -> CrawlReport:
     """Crawl every ``(policy slug, URL)`` target into the database; blocks until done.
 
+    ``since`` maps URLs to the timestamp their listing starts from (see ``CaptureSpider``).
     Captures that could not be fetched are recorded with their error and listed in the report
-    (the next crawl tries them again); the crawl itself does not raise for them.
+    (the next crawl tries them again); the crawl itself does not raise for them. When
+    ``shutdown`` is requested the crawl stops gracefully (replays in flight are stored) and
+    the report says ``interrupted``; Scrapy's own signal handlers are not installed.
     """
+    if shutdown.requested:
+        return CrawlReport(interrupted=True)
     process = CrawlerProcess(crawl_settings(archive, db_path, **settings))
     crawler = process.create_crawler(CaptureSpider)
-    process.crawl(crawler, archive=archive, db_path=db_path, targets=targets)
-    process.start()
+    process.crawl(crawler, archive=archive, db_path=db_path, targets=targets, since=since)
+
+    def stop() -> None:
+        from twisted.internet import reactor  # the one CrawlerProcess installed
+
+        reactor.callFromThread(process.stop)  # type: ignore[attr-defined]
+
+    shutdown.on_request(stop)
+    try:
+        process.start(install_signal_handlers=False)
+    finally:
+        shutdown.forget(stop)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
     report = CrawlReport(
@@ -122,6 +146,7 @@ def run_crawl(
             for name in ("listed", "stored", "fetched", "reused", "already_stored", "failed")
         }
     )
+    report.interrupted = stats.get("finish_reason") == "shutdown"
     report.failures = list(getattr(spider, "failures", []))
     listed: dict[tuple[str, str], int] = getattr(spider, "listed", {})
     report.unarchived = [target for target, n in listed.items() if n == 0]

@@ -26,15 +26,28 @@ log = logging.getLogger(__name__)
 
 
 class CaptureSpider(scrapy.Spider):
-    """Fetches every not-yet-stored capture of ``targets``: ``(policy slug, URL)`` pairs."""
+    """Fetches every not-yet-stored capture of ``targets``: ``(policy slug, URL)`` pairs.
+
+    ``since`` maps a URL to the 14-digit timestamp its CDX listing starts from (incremental
+    crawls); the others are listed whole.
+    """
 
     name = "captures"
 
-    def __init__(self, *, archive: Archive, db_path: str, targets: list[tuple[str, str]], **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        archive: Archive,
+        db_path: str,
+        targets: list[tuple[str, str]],
+        since: dict[str, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.archive = archive
         self.db_path = db_path
         self.targets = targets
+        self.since = since or {}
         self.failures: list[str] = []
         self.in_flight: dict[str, list[CdxRecord]] = {}
         self.store: Store | None = None
@@ -47,7 +60,7 @@ class CaptureSpider(scrapy.Spider):
 
     def _cdx_request(self, policy: str, url: str, resume_key: str | None = None) -> Request:
         return Request(
-            self.archive.cdx_url(url, resume_key=resume_key),
+            self.archive.cdx_url(url, resume_key=resume_key, since=self.since.get(url)),
             callback=self.parse_cdx,
             errback=self.cdx_failed,
             meta={"download_slot": "cdx", "policy": policy, "url": url},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,11 +17,11 @@ from typing import Any
 
 import surt
 import zstandard
-from sqlite_utils import Database
 
 from crawler.cdx import CdxRecord
-from db.schema import migrate
-from tracker.errors import UnknownPolicy
+from db.locks import FileLock
+from db.schema import open_database
+from tracker.errors import DatabaseBusy, UnknownPolicy
 from tracker.revisions import Observation
 
 _compressor = zstandard.ZstdCompressor(level=10)
@@ -74,12 +75,11 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.db = Database(self.path)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        migrate(self.db)
+        self.db = open_database(self.path)
+        self._run_lock = FileLock(self.path, "run")
 
     def close(self) -> None:
+        self._run_lock.release()
         self.db.close()
 
     # -- documents --------------------------------------------------------------------------
@@ -153,6 +153,21 @@ class Store:
         return Document(row["id"], row["slug"], row["name"], urls, json.loads(row["options"]))
 
     # -- captures and bodies ----------------------------------------------------------------
+
+    def listing_start(self, archive: str, url_key: str) -> str | None:
+        """Where an incremental CDX listing of ``url_key`` on ``archive`` starts (inclusive).
+
+        The earliest capture that could not be fetched, so that it is listed and tried again,
+        else the latest capture stored; 14 digits, or ``None`` when nothing is stored yet.
+        """
+        row = next(
+            self.db.query(
+                "select coalesce(min(case when error is not null then timestamp end),"
+                " max(timestamp)) as start from captures where archive = ? and urlkey = ?",
+                [archive, url_key],
+            )
+        )
+        return row["start"]
 
     def stored_captures(self, archive: str, url_key: str) -> set[tuple[str, str]]:
         """``(url, timestamp)`` of the captures of ``url_key`` on ``archive`` stored without error."""
@@ -351,6 +366,21 @@ class Store:
         )
         return [Observation(**row) for row in rows]
 
+    def unrevised_documents(self, document_ids: Iterable[int] | None = None) -> list[int]:
+        """Documents whose revisions miss some of their extracted captures (a process killed
+        between extracting and revising): their revisions must be rebuilt."""
+        sql = (
+            "select e.document_id from extractions e where e.version_id is not null"
+            "{} group by e.document_id having count(*) != coalesce("
+            " (select sum(r.captures) from revisions r where r.document_id = e.document_id), 0)"
+        )
+        params: list[Any] = []
+        where = ""
+        if document_ids is not None:
+            params = list(document_ids)
+            where = f" and e.document_id in ({','.join('?' * len(params))})"
+        return [row["document_id"] for row in self.db.query(sql.format(where), params)]
+
     def replace_revisions(self, document_id: int, revisions: Iterable[dict[str, Any]]) -> None:
         """Swap a document's revisions for a freshly computed list, in one transaction."""
         with self.db.atomic():
@@ -391,28 +421,118 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def start_run(self, kind: str, archive: str | None) -> int:
-        """Record that a run has started; returns its id."""
-        with self.db.atomic():
-            table = self.db["runs"].insert(
-                {"kind": kind, "archive": archive, "started_at": utcnow(), "status": "running"}
+    def start_run(
+        self, kind: str, archive: str | None, policies: Sequence[str] | None = None
+    ) -> int:
+        """Record that a run of ``policies`` (slugs; ``None``: every tracked one) has started;
+        returns its id.
+
+        Holds the database's run lock until ``finish_run``: one run at a time per database. So
+        a run still marked ``running`` when this one starts died unfinished (killed, power cut):
+        it is marked ``interrupted`` here. Raises ``DatabaseBusy`` naming the run in progress.
+        """
+        holder = f"a {kind} run (pid {os.getpid()}, started {utcnow()})"
+        if not self._run_lock.acquire(holder):
+            raise DatabaseBusy(
+                f"another run is writing to {self.path}: {self._run_lock.holder()}; wait for it "
+                "to finish (see `policy-history runs`) or stop it"
             )
+        try:
+            self._mark_interrupted()
+            with self.db.atomic():
+                table = self.db["runs"].insert(
+                    {
+                        "kind": kind,
+                        "archive": archive,
+                        "started_at": utcnow(),
+                        "status": "running",
+                        "policies": None if policies is None else json.dumps(list(policies)),
+                    }
+                )
+        except BaseException:
+            self._run_lock.release()
+            raise
         return int(table.last_pk)
 
     def finish_run(
         self, run_id: int, status: str, counts: dict[str, int], error: str | None = None
     ) -> None:
-        """Record how a run ended: ``status`` is ``ok``, ``incomplete`` or ``failed``."""
+        """Record how a run ended (``ok``, ``incomplete``, ``failed`` or ``interrupted``) and
+        release the run lock."""
+        try:
+            with self.db.atomic():
+                self.db["runs"].update(
+                    run_id,
+                    {
+                        "finished_at": utcnow(),
+                        "status": status,
+                        "counts": json.dumps(counts, sort_keys=True),
+                        "error": error,
+                    },
+                )
+        finally:
+            self._run_lock.release()
+
+    def reconcile_runs(self) -> int:
+        """Mark runs whose process died unfinished as ``interrupted``, unless a run is in
+        progress (then their state is its own); returns how many were marked."""
+        if self._run_lock.held or not self._run_lock.acquire(f"a check (pid {os.getpid()})"):
+            return 0
+        try:
+            return self._mark_interrupted()
+        finally:
+            self._run_lock.release()
+
+    def _mark_interrupted(self) -> int:
         with self.db.atomic():
-            self.db["runs"].update(
-                run_id,
-                {
-                    "finished_at": utcnow(),
-                    "status": status,
-                    "counts": json.dumps(counts, sort_keys=True),
-                    "error": error,
-                },
+            cursor = self.db.execute(
+                "update runs set status = 'interrupted', error = ? where status = 'running'",
+                [f"its process ended before the run finished (killed?); found {utcnow()}. What "
+                 "it stored is whole: the next run goes on from there"],
             )
+        return int(cursor.rowcount)
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest ``limit`` runs, newest first; ``counts`` and ``policies`` parsed."""
+        rows = self.db.query("select * from runs order by id desc limit ?", [limit])
+        return [
+            {**row, "counts": json.loads(row["counts"] or "{}"),
+             "policies": json.loads(row["policies"]) if row["policies"] else None}
+            for row in rows
+        ]
+
+    def policy_status(self) -> list[dict[str, Any]]:
+        """Per tracked policy, by slug: its latest stored capture (14 digits and archive), latest
+        revision (``seq``, ``first_seen``) and latest crawl (``run_id``, ``run_started``,
+        ``run_status``); ``None`` where there is none yet."""
+        return list(
+            self.db.query(
+                """
+                with last_capture as (
+                  select u.document_id, c.timestamp, c.archive,
+                    row_number() over (partition by u.document_id
+                                       order by c.timestamp desc, c.id desc) as n
+                  from captures c join document_urls u on u.urlkey = c.urlkey
+                  where c.error is null
+                ), last_revision as (
+                  select document_id, seq, first_seen,
+                    row_number() over (partition by document_id order by seq desc) as n
+                  from revisions
+                )
+                select d.id, d.slug, lc.timestamp as capture, lc.archive as capture_archive,
+                  lr.seq as revision, lr.first_seen as revision_first_seen,
+                  run.id as run_id, run.started_at as run_started, run.status as run_status
+                from documents d
+                left join last_capture lc on lc.document_id = d.id and lc.n = 1
+                left join last_revision lr on lr.document_id = d.id and lr.n = 1
+                left join runs run on run.id = (
+                  select r.id from runs r where r.kind != 'rebuild' and (r.policies is null
+                    or exists (select 1 from json_each(r.policies) where value = d.slug))
+                  order by r.id desc limit 1)
+                order by d.slug
+                """
+            )
+        )
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""

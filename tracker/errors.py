@@ -44,3 +44,12 @@ class CrawlIncomplete(PolicyHistoryError):
 
 class NotArchived(PolicyHistoryError):
     """The archive holds no capture at all of any URL of a policy."""
+
+
+class DatabaseBusy(PolicyHistoryError):
+    """Another process holds the database for the same purpose: a run, or the scheduler."""
+
+
+class RunInterrupted(PolicyHistoryError):
+    """A run stopped early on SIGINT/SIGTERM; what it stored is whole, the next run goes on."""
+

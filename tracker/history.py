@@ -33,7 +33,8 @@ def update(
     document_ids: list[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> UpdateReport:
-    """Extract every stored capture not yet extracted by ``EXTRACTOR``, then rebuild revisions.
+    """Extract every stored capture not yet extracted by ``EXTRACTOR``, then rebuild the
+    revisions of the documents concerned (and of any whose revisions lag their extractions).
 
     ``progress(done, total)`` is called after each capture. A capture with no policy text is
     recorded with the reason and never becomes a version.
@@ -41,7 +42,8 @@ def update(
     pending = store.pending_extractions(EXTRACTOR, document_ids)
     report = UpdateReport()
     cache: dict[tuple[str, str], Extraction | ExtractionFailed] = {}
-    touched = {p.document_id for p in pending}
+    # Documents of a run killed between extracting and revising are revised now.
+    touched = {p.document_id for p in pending} | set(store.unrevised_documents(document_ids))
     for done, item in enumerate(pending, 1):
         result = _extract_cached(store, item, cache)
         if isinstance(result, ExtractionFailed):
