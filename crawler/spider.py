@@ -83,12 +83,18 @@ class CaptureSpider(scrapy.Spider):
             yield self._cdx_request(policy, url, page.resume_key)
         assert self.store is not None
         stored: dict[str, set[tuple[str, str]]] = {}
+        new = []
         for record in page.records:
             if record.urlkey not in stored:
                 stored[record.urlkey] = self.store.stored_captures(self.archive.base, record.urlkey)
             if (record.url, record.timestamp) in stored[record.urlkey]:
                 self.crawler.stats.inc_value("policy_history/already_stored")
-                continue
+            else:
+                new.append(record)
+        # Known before fetched: a crawl stopped half-way leaves the rest listed as not fetched,
+        # so an incremental listing starts from the earliest of them (Store.listing_start).
+        self.store.record_listed(self.archive.base, new)
+        for record in new:
             yield from self._fetch(policy, record, self.store)
 
     def _fetch(self, policy: str, record: CdxRecord, store: Store) -> Iterator[Request | CaptureItem]:

@@ -24,6 +24,8 @@ from db.schema import open_database
 from tracker.errors import DatabaseBusy, UnknownPolicy
 from tracker.revisions import Observation
 
+NOT_FETCHED = "listed but not fetched yet (the crawl stopped first); the next crawl fetches it"
+
 _compressor = zstandard.ZstdCompressor(level=10)
 _decompressor = zstandard.ZstdDecompressor()
 
@@ -233,18 +235,25 @@ class Store:
                 )
         return body_sha256
 
-    def record_capture_error(self, archive: str, record: CdxRecord, error: str) -> None:
-        """Remember that a capture could not be fetched (the next crawl tries it again)."""
+    def record_listed(self, archive: str, records: Sequence[CdxRecord]) -> None:
+        """Remember captures just listed, before they are fetched: until then they count as not
+        fetched (``NOT_FETCHED``), so a crawl stopped half-way leaves a trace of what it missed."""
+        self.record_capture_errors(archive, records, NOT_FETCHED)
+
+    def record_capture_errors(self, archive: str, records: Sequence[CdxRecord], error: str) -> None:
+        """Remember that captures could not be fetched, and why (the next crawl tries them
+        again), in one transaction; captures stored already keep their page."""
         with self.db.atomic():
-            self._upsert_capture(
-                archive,
-                record,
-                status=record.status,
-                content_type=None,
-                location=None,
-                body_sha256=None,
-                error=error,
-            )
+            for record in records:
+                self._upsert_capture(
+                    archive,
+                    record,
+                    status=record.status,
+                    content_type=None,
+                    location=None,
+                    body_sha256=None,
+                    error=error,
+                )
 
     def _upsert_capture(
         self,
