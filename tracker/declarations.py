@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -58,19 +59,7 @@ def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
 
     Raises ``DeclarationError`` naming the file and the policy at fault.
     """
-    if path is None:
-        source = "tracker/policies.yaml"
-        text = resources.files("tracker").joinpath("policies.yaml").read_text("utf-8")
-    else:
-        source = str(path)
-        try:
-            text = (Path(path) if isinstance(path, str) else path).read_text("utf-8")
-        except OSError as err:
-            raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise DeclarationError(f"{source} is not valid YAML: {err}") from err
+    source, data = _read(path)
     policies = data.get("policies") if isinstance(data, dict) else None
     if not isinstance(policies, dict) or not policies:
         raise DeclarationError(f"{source}: expected a 'policies:' mapping of slug to declaration")
@@ -93,3 +82,98 @@ def _declaration(slug: str, entry: object) -> Declaration:
         urls=tuple(validate_url(str(url), slug=slug) for url in urls),
         name=entry.get("name"),
     )
+
+
+def _read(path: str | Path | Traversable | None) -> tuple[str, Any]:
+    """``(name to quote in errors, parsed YAML)`` of a declarations file (``None``: bundled)."""
+    if path is None:
+        source = "tracker/policies.yaml"
+        text = resources.files("tracker").joinpath("policies.yaml").read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = (Path(path) if isinstance(path, str) else path).read_text("utf-8")
+        except OSError as err:
+            raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
+    try:
+        return source, yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise DeclarationError(f"{source} is not valid YAML: {err}") from err
+
+
+# -- when scheduled runs happen -----------------------------------------------------------------
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When scheduled runs happen: every ``every`` seconds, or at the times of the crontab
+    expression ``cron`` (``minute hour day month day-of-week``, UTC), each run delayed by a
+    random 0 to ``jitter`` seconds (``None``: the scheduler's default).
+
+    A declarations file may set it for ``policy-history schedule``::
+
+        schedule:
+          every: 6h            # or  cron: "0 3 * * *"
+          jitter: 10m          # optional
+    """
+
+    every: float | None = None
+    cron: str | None = None
+    jitter: float | None = None
+
+    def __str__(self) -> str:
+        when = f"every {_human(self.every)}" if self.every is not None else f"cron {self.cron!r} (UTC)"
+        return when if self.jitter is None else f"{when}, jitter up to {_human(self.jitter)}"
+
+
+def parse_duration(text: str, *, what: str) -> float:
+    """``90s``, ``30m``, ``6h``, ``1d``, ``0.5s`` -> seconds; ``DeclarationError`` otherwise."""
+    match = _DURATION.fullmatch(str(text).strip())
+    if not match:
+        raise DeclarationError(f"{what}: {text!r} is not a duration like 90s, 30m, 6h or 1d")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def timing(
+    *, every: str | None = None, cron: str | None = None, jitter: str | None = None, source: str
+) -> Timing | None:
+    """A ``Timing`` from text options (``None`` when neither ``every`` nor ``cron`` is given);
+    ``DeclarationError`` naming ``source`` when both are, or a duration is malformed.
+
+    The crontab expression is checked by the scheduler, which knows its syntax.
+    """
+    if every is not None and cron is not None:
+        raise DeclarationError(f"{source}: give either an interval (every) or a cron expression, not both")
+    if every is None and cron is None:
+        if jitter is not None:
+            raise DeclarationError(f"{source}: jitter needs an interval (every) or a cron expression")
+        return None
+    return Timing(
+        every=parse_duration(every, what=f"{source}: every") if every is not None else None,
+        cron=cron,
+        jitter=parse_duration(jitter, what=f"{source}: jitter") if jitter is not None else None,
+    )
+
+
+def load_timing(path: str | Path) -> Timing | None:
+    """The ``schedule:`` mapping of a declarations file, if it has one."""
+    source, data = _read(path)
+    entry = data.get("schedule") if isinstance(data, dict) else None
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or set(entry) - {"every", "cron", "jitter"}:
+        raise DeclarationError(
+            f"{source}: 'schedule' takes 'every: 6h' or 'cron: \"0 3 * * *\"', and optionally 'jitter: 10m'"
+        )
+    text = {key: None if value is None else str(value) for key, value in entry.items()}
+    return timing(**text, source=f"{source} schedule")
+
+
+def _human(seconds: float) -> str:
+    for unit in "dhm":
+        if seconds >= _UNITS[unit] and seconds % _UNITS[unit] == 0:
+            return f"{seconds / _UNITS[unit]:g}{unit}"
+    return f"{seconds:g}s"

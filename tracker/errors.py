@@ -53,3 +53,11 @@ class DatabaseBusy(PolicyHistoryError):
 class RunInterrupted(PolicyHistoryError):
     """A run stopped early on SIGINT/SIGTERM; what it stored is whole, the next run goes on."""
 
+
+
+class LiveFetchFailed(PolicyHistoryError):
+    """A policy's live page could not be fetched (``--live``): logged, the run goes on."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"live page {url}: {reason}")
+        self.url, self.reason = url, reason

@@ -6,21 +6,31 @@ run tries them again); ``failed`` (the archive could not be used at all); ``inte
 (stopped on SIGINT/SIGTERM at a safe point, or found unfinished after its process was killed).
 One run at a time per database (``Store.start_run`` holds the run lock).
 
+After the crawl and the update, a run may check the live pages (``tracker.live``), then
+records the revisions it found (``tracker.notify``), posts the new ones to a webhook and
+rewrites the Atom feeds (``tracker.feeds``). Failures of these are logged and counted; they
+never fail the run.
+
 ``counts`` (JSON): captures ``listed`` by CDX, ``fetched`` (replays made), ``reused`` (payload
 stored before under the same digest), ``already_stored`` (skipped), ``stored``, ``failed``;
-captures ``extracted`` and those with ``no_text``; ``new_revisions``; ``errors`` in all.
+captures ``extracted`` and those with ``no_text``; ``new_revisions`` (first recorded by this
+run); ``live_*`` and ``webhook_*`` when enabled; ``errors`` in all.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from crawler.archive import Archive
 from crawler.run import CrawlReport, check_archive, run_crawl
 from db.store import Document, Store, urlkey
 from tracker.errors import ArchiveError, CrawlIncomplete, NotArchived, RunInterrupted
+from tracker.feeds import write_feeds
 from tracker.history import UpdateReport, update
+from tracker.live import check_live
+from tracker.notify import deliver, record_new_revisions
 from tracker.shutdown import Shutdown
 
 log = logging.getLogger(__name__)
@@ -31,10 +41,15 @@ class RunOptions:
     """What a run does beyond a full crawl; the defaults are those of ``policy-history crawl``.
 
     ``incremental``: list each URL's captures only from the last one stored (or the earliest
-    that could not be fetched), not all of them.
+    that could not be fetched), not all of them. ``live``: check each policy's live page
+    (``tracker.live``). ``feeds``: folder to keep Atom feeds in (``tracker.feeds``).
+    ``webhook``: URL to POST each new revision to (``tracker.notify``).
     """
 
     incremental: bool = False
+    live: bool = False
+    feeds: str | None = None
+    webhook: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +127,21 @@ def _crawl_and_update(
     counts = crawl.counts()
     document_ids = [d.id for d in documents]
     _add(counts, update(store, document_ids=document_ids, progress=progress))
-    counts["new_revisions"] = 0
-    counts["errors"] = crawl.failed
+    errors = crawl.failed
+    if options.live and not shutdown.requested:
+        live = check_live(store, archive, documents)
+        if live.changed:
+            _add(counts, update(store, document_ids=document_ids))
+        counts.update(live.counts())
+        errors += live.failed + live.save_failed
+    counts["new_revisions"] = record_new_revisions(store, run.run_id, document_ids)
+    if options.webhook and not shutdown.requested:
+        delivery = deliver(store, options.webhook)
+        counts.update(delivery.counts())
+        errors += delivery.failed
+    if options.feeds:
+        write_feeds(store, Path(options.feeds))
+    counts["errors"] = errors
     for policy, url in crawl.unarchived:
         log.warning("%s: %s has no capture in %s", policy, url, archive.base)
     if crawl.interrupted or shutdown.requested:
