@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.job import Job
 from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLookupError
@@ -64,7 +64,7 @@ def trigger_for(timing: Timing) -> BaseTrigger:
     if timing.every is not None:
         if jitter is None:
             jitter = min(timing.every / 10, JITTER_MAX)
-        return IntervalTrigger(seconds=timing.every, timezone=timezone.utc, jitter=jitter or None)
+        return IntervalTrigger(seconds=timing.every, timezone=UTC, jitter=jitter or None)
     expression = timing.cron or ""
     fields = expression.split()
     if len(fields) != 5:
@@ -79,7 +79,7 @@ def trigger_for(timing: Timing) -> BaseTrigger:
     minute, hour, day, month, day_of_week = fields
     try:
         return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=day_of_week, timezone=timezone.utc, jitter=jitter or None)
+                           day_of_week=day_of_week, timezone=UTC, jitter=jitter or None)
     except ValueError as err:
         raise DeclarationError(f"cron {expression!r} is not a crontab expression: {err}") from err
 
@@ -165,7 +165,7 @@ def _pickle(job: Job) -> bytes:
 
 def _iso(moment: datetime | None) -> str | None:
     """Fixed-width ISO 8601 UTC to the microsecond: text order is time order."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
 
 
 def _parse_iso(text: str | None) -> datetime | None:
@@ -250,7 +250,7 @@ def serve(
         resume = bool(last) and last[0]["status"] == "interrupted"
         store.close()
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # each job's start and end: ours say more
-        scheduler = BackgroundScheduler(timezone=timezone.utc,
+        scheduler = BackgroundScheduler(timezone=UTC,
                                         jobstores={"default": SqliteJobStore(db_path)})
         with Shutdown() as shutdown:
             scheduler.start(paused=True)
@@ -280,7 +280,7 @@ def _plan(
 ) -> Job:
     """Add the ``crawl`` job, or bring the stored one up to date with these options."""
     kwargs = {"argv": list(argv), "policies": list(policies) if policies else None}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     job: Job | None = scheduler.get_job(JOB_ID)
     if job is None:
         chosen = timing or DEFAULT_TIMING

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from waybackpy import WaybackMachineSaveAPI
 
@@ -65,7 +65,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT) -> LivePage:
     ``MAX_BODY``.
     """
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    fetched_at = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    fetched_at = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(MAX_BODY + 1)

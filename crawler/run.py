@@ -10,6 +10,7 @@ import logging
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -91,13 +92,18 @@ def _stop_reactor() -> None:
     from twisted.internet import reactor
 
     with contextlib.suppress(RuntimeError):  # already stopped: the graceful stop was enough
-        reactor.stop()  # type: ignore[attr-defined]
+        reactor.stop()  # type: ignore[attr-defined, misc]
 
 
 def check_archive(archive: Archive, url: str) -> None:
     """Ask the archive's CDX API about ``url`` once; raise ``ArchiveError`` if it is down,
-    refusing us, or not a Wayback archive, with what to do about it."""
-    request = urllib.request.Request(archive.cdx_url(url), headers={"User-Agent": USER_AGENT})
+    refusing us, or not a Wayback archive, with what to do about it.
+
+    It asks for the captures from this second on: an answer that is small (empty) on any
+    archive, however often the URL was captured, yet only a CDX server gives.
+    """
+    now = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    request = urllib.request.Request(archive.cdx_url(url, since=now), headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             parse_cdx(response.read().decode("utf-8", "replace"), source=archive.base)

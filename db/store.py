@@ -171,6 +171,14 @@ class Store:
         )
         return row["start"]
 
+    def has_captures(self, document_id: int) -> bool:
+        """Whether any capture of the document's URLs is stored, from any archive or live."""
+        return bool(next(self.db.query(
+            "select exists (select 1 from captures c join document_urls u on u.urlkey = c.urlkey"
+            " where u.document_id = ? and c.error is null) as found",
+            [document_id],
+        ))["found"])
+
     def stored_captures(self, archive: str, url_key: str) -> set[tuple[str, str]]:
         """``(url, timestamp)`` of the captures of ``url_key`` on ``archive`` stored without error."""
         return {

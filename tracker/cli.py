@@ -222,7 +222,7 @@ def schedule(ctx: click.Context, db_path: str, every: str | None, cron: str | No
         policy-history schedule --once -q          # from cron
     """
     target = Archive.parse(archive, cdx_per_minute=cdx_per_minute, replays_per_minute=replays_per_minute)
-    timing = declarations.timing(every=every, cron=cron, jitter=jitter, source="--every/--cron/--jitter")
+    timing = declarations.timing(every=every, cron=cron, jitter=jitter, names=("--every", "--cron", "--jitter"))
     if timing is None and declarations_path is not None:
         timing = declarations.load_timing(declarations_path)
     store = Store(db_path)

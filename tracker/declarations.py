@@ -138,23 +138,30 @@ def parse_duration(text: str, *, what: str) -> float:
 
 
 def timing(
-    *, every: str | None = None, cron: str | None = None, jitter: str | None = None, source: str
+    *,
+    every: str | None = None,
+    cron: str | None = None,
+    jitter: str | None = None,
+    where: str = "",
+    names: tuple[str, str, str] = ("every", "cron", "jitter"),
 ) -> Timing | None:
-    """A ``Timing`` from text options (``None`` when neither ``every`` nor ``cron`` is given);
-    ``DeclarationError`` naming ``source`` when both are, or a duration is malformed.
+    """A ``Timing`` from text options (``None`` when neither ``every`` nor ``cron`` is given).
 
-    The crontab expression is checked by the scheduler, which knows its syntax.
+    ``DeclarationError`` when both are, or a duration is malformed, naming ``where`` they come
+    from (a file) and the option ``names`` as the user wrote them. The crontab expression is
+    checked by the scheduler, which knows its syntax.
     """
+    prefix = f"{where}: " if where else ""
     if every is not None and cron is not None:
-        raise DeclarationError(f"{source}: give either an interval (every) or a cron expression, not both")
+        raise DeclarationError(f"{prefix}give either {names[0]} or {names[1]}, not both")
     if every is None and cron is None:
         if jitter is not None:
-            raise DeclarationError(f"{source}: jitter needs an interval (every) or a cron expression")
+            raise DeclarationError(f"{prefix}{names[2]} needs {names[0]} or {names[1]}")
         return None
     return Timing(
-        every=parse_duration(every, what=f"{source}: every") if every is not None else None,
+        every=parse_duration(every, what=f"{prefix}{names[0]}") if every is not None else None,
         cron=cron,
-        jitter=parse_duration(jitter, what=f"{source}: jitter") if jitter is not None else None,
+        jitter=parse_duration(jitter, what=f"{prefix}{names[2]}") if jitter is not None else None,
     )
 
 
@@ -168,8 +175,8 @@ def load_timing(path: str | Path) -> Timing | None:
         raise DeclarationError(
             f"{source}: 'schedule' takes 'every: 6h' or 'cron: \"0 3 * * *\"', and optionally 'jitter: 10m'"
         )
-    text = {key: None if value is None else str(value) for key, value in entry.items()}
-    return timing(**text, source=f"{source} schedule")
+    every, cron, jitter = (None if entry.get(key) is None else str(entry[key]) for key in ("every", "cron", "jitter"))
+    return timing(every=every, cron=cron, jitter=jitter, where=f"{source} schedule")
 
 
 def _human(seconds: float) -> str:

@@ -167,7 +167,8 @@ def _finish(
             "run `policy-history crawl` again to fetch only what is missing"
         )
     unarchived = set(crawl.unarchived)
-    missing = [d for d in documents if all((d.slug, url) in unarchived for url in d.urls)]
+    missing = [d for d in documents if all((d.slug, url) in unarchived for url in d.urls)
+               and not run.store.has_captures(d.id)]  # a live page is a capture too
     if missing:
         message = "; ".join(f"{d.slug}: {archive.base} has no capture of {', '.join(d.urls)}" for d in missing)
         run.finish("incomplete", counts, message)
