@@ -254,16 +254,18 @@ def serve(
                                         jobstores={"default": SqliteJobStore(db_path)})
         with Shutdown() as shutdown:
             scheduler.start(paused=True)
-            job = _plan(scheduler, timing, trigger, argv, policies, resume=resume)
-            scheduler.resume()
-            log.info("scheduled: %s; next run at %s. Stop with Ctrl-C or SIGTERM",
-                     job.name, _iso(job.next_run_time))
-            while not shutdown.requested:
-                time.sleep(POLL)
-            log.info("%s received: stopping; the run in progress ends at its next safe point",
-                     shutdown.signal)
-            _CHILD.stop(STOP_TIMEOUT)
-            scheduler.shutdown(wait=True)
+            try:
+                job = _plan(scheduler, timing, trigger, argv, policies, resume=resume)
+                scheduler.resume()
+                log.info("scheduled: %s; next run at %s. Stop with Ctrl-C or SIGTERM",
+                         job.name, _iso(job.next_run_time))
+                while not shutdown.requested:
+                    time.sleep(POLL)
+                log.info("%s received: stopping; the run in progress ends at its next safe point",
+                         shutdown.signal)
+            finally:
+                _CHILD.stop(STOP_TIMEOUT)
+                scheduler.shutdown(wait=True)
     finally:
         lock.release()
     log.info("scheduler stopped")
@@ -278,7 +280,8 @@ def _plan(
     *,
     resume: bool,
 ) -> Job:
-    """Add the ``crawl`` job, or bring the stored one up to date with these options."""
+    """Add the ``crawl`` job, or bring the stored one up to date with these options
+    (``trigger``: that of ``timing``, ``None`` to keep the stored one)."""
     kwargs = {"argv": list(argv), "policies": list(policies) if policies else None}
     now = datetime.now(UTC)
     job: Job | None = scheduler.get_job(JOB_ID)
@@ -287,7 +290,7 @@ def _plan(
         return scheduler.add_job(run_child, trigger or trigger_for(chosen), id=JOB_ID,
                                  name=str(chosen), kwargs=kwargs, next_run_time=now, **JOB_OPTIONS)
     job.modify(kwargs=kwargs, **JOB_OPTIONS)
-    if timing is not None and trigger is not None and _signature(trigger) != _signature(job.trigger):
+    if trigger is not None and _signature(trigger) != _signature(job.trigger):
         job.modify(name=str(timing))
         job.reschedule(trigger)
         log.info("schedule changed to %s", timing)

@@ -11,6 +11,8 @@ every other time is ISO 8601 UTC with a ``Z`` suffix (``2019-03-02T10:00:00Z``).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -157,14 +159,40 @@ def migrate(db: Database) -> None:
     migrations.apply(db)
 
 
+class WritingDatabase(Database):
+    """A ``Database`` whose ``atomic()`` blocks take the write lock when they begin.
+
+    In WAL mode a transaction that reads first (``Table.update`` and ``insert`` do) and writes
+    next fails at once with "database is locked" when another process wrote in between: SQLite
+    cannot wait for a snapshot that is already stale. ``BEGIN IMMEDIATE`` waits its turn (up to
+    the busy timeout) instead, which matters once a scheduler writes its job store while a run
+    writes its history. Nested blocks stay savepoints.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with super().atomic():  # a savepoint in the transaction just begun
+                yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 def open_database(path: str | Path, *, any_thread: bool = False) -> Database:
     """Open the database at ``path``, creating and migrating it; foreign keys enforced, and
-    waiting up to 30 s for another process's write to end.
+    writes waiting up to 30 s for another process's write to end (``WritingDatabase``).
 
     ``any_thread``: the connection may be used from several threads, one at a time (the
     caller serialises its calls).
     """
-    db = Database(sqlite3.connect(str(path), check_same_thread=not any_thread))
+    db = WritingDatabase(sqlite3.connect(str(path), check_same_thread=not any_thread))
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     migrate(db)

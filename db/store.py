@@ -171,6 +171,16 @@ class Store:
         )
         return row["start"]
 
+    def not_fetched(self, archive: str, url_keys: Iterable[str]) -> int:
+        """How many captures of these keys on ``archive`` are still ``NOT_FETCHED``: listed by a
+        crawl that then neither stored them nor recorded why not."""
+        keys = list(url_keys)
+        return int(next(self.db.query(
+            f"select count(*) as n from captures where archive = ? and error = ?"
+            f" and urlkey in ({','.join('?' * len(keys))})",
+            [archive, NOT_FETCHED, *keys],
+        ))["n"])
+
     def has_captures(self, document_id: int) -> bool:
         """Whether any capture of the document's URLs is stored, from any archive or live."""
         return bool(next(self.db.query(

@@ -9,12 +9,15 @@ import base64
 import hashlib
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 from corpus import corpus_captures
 from localsites import Answer, LocalSite
 from test_end_to_end import policy_history
 
+from crawler.archive import Archive
+from crawler.live import SavePageNow
 from crawler.localarchive import LocalArchive
 
 # Two captures of Bumble's policy with different texts (revisions 1 and 2 of the corpus)
@@ -93,3 +96,14 @@ def test_live_failures_are_logged_and_never_fatal(archive: LocalArchive, tmp_pat
     # bumble has its live page; gone-privacy has nothing at all: the run says so
     assert status == "incomplete" and result.returncode == 1
     assert f"gone-privacy: {archive.url} has no capture of {live.url}/moved" in result.stderr
+
+
+def test_saves_are_spaced_by_the_archives_budget() -> None:
+    with LocalSite() as wayback:
+        saver = SavePageNow(Archive(wayback.url, 0, 0, saves_per_minute=120))  # one per 0.5 s
+        started = time.monotonic()
+        results = [saver.save(f"https://a.test/privacy{n}") for n in range(3)]
+    assert time.monotonic() - started >= 1.0
+    assert [r.path for r in wayback.received] == [f"/save/https://a.test/privacy{n}" for n in range(3)]
+    assert all(r.capture is None and "answered HTTP 404" in (r.error or "") for r in results)
+    assert Archive.parse("https://web.archive.org").saves_per_minute == 12  # 80% of IA's 15

@@ -43,6 +43,7 @@ def test_an_incremental_listing_starts_at_the_earliest_capture_not_fetched(tmp_p
     assert store.listing_start(ARCHIVE, key) == BUMBLE[5].timestamp
     store.record_listed(ARCHIVE, [record(BUMBLE[2].timestamp), record(BUMBLE[7].timestamp)])
     assert store.listing_start(ARCHIVE, key) == BUMBLE[2].timestamp  # a crawl stopped half-way
+    assert store.not_fetched(ARCHIVE, [key]) == 2
     store.record_capture_errors(ARCHIVE, [record(BUMBLE[1].timestamp)], "HTTP 503")
     assert store.listing_start(ARCHIVE, key) == BUMBLE[1].timestamp  # failed: tried again
     store.record_listed(ARCHIVE, [record(BUMBLE[5].timestamp)])  # stored already: kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -157,7 +158,7 @@ def test_new_captures_are_found_by_the_next_run_and_only_they_are_fetched(
     new_replays = Counter(replayed(empty_archive)) - before
     assert set(new_replays) <= {replay_path(c) for c in late}
     later = [r for r in runs(db) if r["id"] > first["id"]]
-    assert all(r["status"] == "ok" for r in later)
+    assert all(r["status"] == "ok" for r in later), later
     assert sum(new_replays.values()) == sum(r["counts"]["fetched"] for r in later)
     assert sum(r["counts"]["fetched"] + r["counts"]["reused"] for r in later) == len(late)
     cdx = [line for line in empty_archive.requests()[requests_before:] if "/cdx/search/cdx?" in line]
@@ -300,12 +301,14 @@ def test_a_restart_keeps_the_schedule_and_a_second_scheduler_is_refused(
     (["--cron", "0 3 * * 1"], "name the days of the week (mon-fri, sun) instead of numbering them"),
     (["--cron", "0 3 * *"], "needs 5 fields: minute hour day month day-of-week"),
     (["--cron", "61 3 * * *"], "cron '61 3 * * *' is not a crontab expression"),
+    (["--once", "--every", "1h"], "--once makes one run now: drop --every, --cron and --jitter"),
+    (["--webhook", "example.org/hook"], "Invalid value for --webhook: 'example.org/hook' is not an http(s) URL"),
 ])
 def test_bad_schedules_are_one_clear_line(tmp_path: Path, args: list[str], message: str) -> None:
     db = str(tmp_path / "p.db")
     CliRunner().invoke(cli, ["add", "a-privacy", "https://a.test/privacy", "--db", db])
     result = CliRunner().invoke(cli, ["schedule", "--db", db, *args])
-    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert result.exit_code in (1, 2) and message in result.output and "Traceback" not in result.output
     assert query(Path(db), "select * from scheduler_jobs") == []
 
 
@@ -346,3 +349,20 @@ def test_the_job_store_keeps_jobs_in_the_database(tmp_path: Path) -> None:
     with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("update scheduler_jobs set job_state = x'00'")  # e.g. written by other code
     assert planned(db) == []  # dropped, logged; `schedule` adds it afresh
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_documented_service_and_cron_command_lines_parse() -> None:
+    unit = (ROOT / "contrib" / "policy-history.service").read_text().replace("\\\n", " ")
+    readme = (ROOT / "README.md").read_text()
+    [exec_start] = re.findall(r"^ExecStart=\S+/policy-history (.*)$", unit, re.M)
+    [cron_line] = re.findall(r"/policy-history -q (schedule --once .*)$", readme, re.M)
+    for line in (exec_start, cron_line):
+        name, *args = line.split()
+        command = cli.commands[name]
+        assert command.make_context(name, args).params["db_path"] == "/var/lib/policy-history/policies.db"
+    assert "KillMode=mixed" in unit
+    for name in cli.commands:  # every command is in the README's table
+        assert f"| `policy-history {name}" in readme, name

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -223,8 +224,12 @@ def schedule(ctx: click.Context, db_path: str, every: str | None, cron: str | No
     """
     target = Archive.parse(archive, cdx_per_minute=cdx_per_minute, replays_per_minute=replays_per_minute)
     timing = declarations.timing(every=every, cron=cron, jitter=jitter, names=("--every", "--cron", "--jitter"))
+    if once and timing is not None:
+        raise click.UsageError("--once makes one run now: drop --every, --cron and --jitter")
     if timing is None and declarations_path is not None:
         timing = declarations.load_timing(declarations_path)
+    if webhook is not None and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).hostname):
+        raise click.BadParameter(f"{webhook!r} is not an http(s) URL to POST to", param_hint="--webhook")
     store = Store(db_path)
     documents = _documents(store, declarations_path, slugs)
     if once:

@@ -124,10 +124,14 @@ def _crawl_and_update(
         raise
     since = _listing_starts(store, archive, targets) if options.incremental else None
     crawl = run_crawl(archive, str(store.path), targets, shutdown=shutdown, since=since)
+    missed = store.not_fetched(archive.base, {urlkey(url) for _, url in targets})
+    if missed and not crawl.interrupted:  # e.g. a storage error Scrapy logged and went past
+        crawl.failures.append(f"{missed} capture(s) listed but neither stored nor failed (see the "
+                              "log); the next run fetches them")
     counts = crawl.counts()
     document_ids = [d.id for d in documents]
     _add(counts, update(store, document_ids=document_ids, progress=progress))
-    errors = crawl.failed
+    errors = crawl.failed + (missed if not crawl.interrupted else 0)
     if options.live and not shutdown.requested:
         live = check_live(store, archive, documents)
         if live.changed:
