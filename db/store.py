@@ -1,4 +1,7 @@
-"""The only writer of the database: documents, captures and bodies, derived history, runs.
+"""The writer of the history: documents, captures and bodies, derived history, runs.
+
+(``db.notifications`` and ``db.jobs`` write the announcements and the scheduler's job store;
+nothing outside ``db/`` writes.)
 
 Every write that must stand or fall together happens in one ``db.atomic()`` block, so a process
 killed at any instant leaves either all of it or none (a capture is never stored without its

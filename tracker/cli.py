@@ -220,7 +220,7 @@ def schedule(ctx: click.Context, db_path: str, every: str | None, cron: str | No
     \b
         policy-history schedule --every 6h --feeds feeds/
         policy-history schedule --cron "0 3 * * *" --live --webhook https://example.org/hook
-        policy-history schedule --once -q          # from cron
+        policy-history -q schedule --once          # from cron
     """
     target = Archive.parse(archive, cdx_per_minute=cdx_per_minute, replays_per_minute=replays_per_minute)
     timing = declarations.timing(every=every, cron=cron, jitter=jitter, names=("--every", "--cron", "--jitter"))
