@@ -156,6 +156,7 @@ def test_new_captures_are_found_by_the_next_run_and_only_they_are_fetched(
         assert service.stop() == 0
 
     new_replays = Counter(replayed(empty_archive)) - before
+    print(f"replays after the new captures: {sum(new_replays.values())} for {len(late)} new captures")
     assert set(new_replays) <= {replay_path(c) for c in late}
     later = [r for r in runs(db) if r["id"] > first["id"]]
     assert all(r["status"] == "ok" for r in later), later
