@@ -16,6 +16,8 @@ from tracker.errors import DeclarationError
 WAYBACK = "https://web.archive.org"
 CDX_PER_MINUTE = 0.8 * 30  # IA allows ~30 CDX requests a minute per IP; stay at 80%
 REPLAYS_PER_MINUTE = 0.8 * 600  # IA allows ~600 replays a minute per IP; stay at 80%
+SAVES_PER_MINUTE = 0.8 * 15  # Save Page Now allows ~15 saves a minute; stay at 80%
+LIVE = "live"  # the ``captures.archive`` of pages fetched from the live web, not from an archive
 CDX_PAGE_SIZE = 5000  # rows per CDX request; web.archive.org hands a resume key for the rest
 
 
@@ -23,12 +25,13 @@ CDX_PAGE_SIZE = 5000  # rows per CDX request; web.archive.org hands a resume key
 class Archive:
     """A Wayback-compatible archive: its base URL and our request budget for it.
 
-    ``cdx_per_minute`` / ``replays_per_minute`` of ``0`` mean no limit.
+    ``cdx_per_minute`` / ``replays_per_minute`` / ``saves_per_minute`` of ``0`` mean no limit.
     """
 
     base: str
     cdx_per_minute: float
     replays_per_minute: float
+    saves_per_minute: float = 0
 
     @classmethod
     def parse(
@@ -60,16 +63,22 @@ class Archive:
             replays_per_minute=replays_per_minute
             if replays_per_minute is not None
             else (REPLAYS_PER_MINUTE if limited else 0),
+            saves_per_minute=SAVES_PER_MINUTE if limited else 0,
         )
 
-    def cdx_url(self, url: str, *, resume_key: str | None = None) -> str:
-        """The CDX query listing every capture of ``url``.
+    def cdx_url(
+        self, url: str, *, resume_key: str | None = None, since: str | None = None
+    ) -> str:
+        """The CDX query listing every capture of ``url``, or those from ``since`` on.
 
-        Only parameters that both web.archive.org and pywb understand alike (DESIGN.md): no
-        ``fl``, no regex ``filter``, no ``collapse``; ``showResumeKey`` is ignored by pywb, which
-        answers with every row at once.
+        ``since`` is a UTC timestamp of 1 to 14 digits, inclusive (``from=``). Only parameters
+        that both web.archive.org and pywb understand alike (DESIGN.md): no ``fl``, no regex
+        ``filter``, no ``collapse``; ``showResumeKey`` is ignored by pywb, which answers with
+        every row at once.
         """
         params = {"url": url, "output": "json", "limit": CDX_PAGE_SIZE, "showResumeKey": "true"}
+        if since:
+            params["from"] = since
         if resume_key:
             params["resumeKey"] = resume_key
         return f"{self.base}/cdx/search/cdx?{urlencode(params)}"
@@ -81,6 +90,16 @@ class Archive:
     def memento_url(self, timestamp: str, url: str) -> str:
         """The capture as a person views it in the archive's web interface."""
         return f"{self.base}/web/{timestamp}/{url}"
+
+    def save_url(self, url: str) -> str:
+        """Where to ask the archive to capture ``url`` now (web.archive.org's Save Page Now)."""
+        return f"{self.base}/save/{url}"
+
+
+def capture_url(archive: str, timestamp: str, url: str) -> str:
+    """Where a person can see a stored capture: its memento in the archive whose base URL is
+    ``archive``, or the page itself for a capture of the live web (``LIVE``)."""
+    return url if archive == LIVE else Archive.parse(archive).memento_url(timestamp, url)
 
 
 def _is_loopback(host: str) -> bool:

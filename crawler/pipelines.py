@@ -39,8 +39,7 @@ class StorePipeline:
         assert self.store is not None
         first = item.records[0]
         if item.error is not None:
-            for record in item.records:
-                self.store.record_capture_error(self.archive, record, item.error)
+            self.store.record_capture_errors(self.archive, item.records, item.error)
             self.stats.inc_value("policy_history/failed", len(item.records))
             log.warning("%s: capture %s %s not fetched: %s",
                         item.policy, first.timestamp, first.url, item.error)

@@ -26,15 +26,28 @@ log = logging.getLogger(__name__)
 
 
 class CaptureSpider(scrapy.Spider):
-    """Fetches every not-yet-stored capture of ``targets``: ``(policy slug, URL)`` pairs."""
+    """Fetches every not-yet-stored capture of ``targets``: ``(policy slug, URL)`` pairs.
+
+    ``since`` maps a URL to the 14-digit timestamp its CDX listing starts from (incremental
+    crawls); the others are listed whole.
+    """
 
     name = "captures"
 
-    def __init__(self, *, archive: Archive, db_path: str, targets: list[tuple[str, str]], **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        archive: Archive,
+        db_path: str,
+        targets: list[tuple[str, str]],
+        since: dict[str, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.archive = archive
         self.db_path = db_path
         self.targets = targets
+        self.since = since or {}
         self.failures: list[str] = []
         self.in_flight: dict[str, list[CdxRecord]] = {}
         self.store: Store | None = None
@@ -47,7 +60,7 @@ class CaptureSpider(scrapy.Spider):
 
     def _cdx_request(self, policy: str, url: str, resume_key: str | None = None) -> Request:
         return Request(
-            self.archive.cdx_url(url, resume_key=resume_key),
+            self.archive.cdx_url(url, resume_key=resume_key, since=self.since.get(url)),
             callback=self.parse_cdx,
             errback=self.cdx_failed,
             meta={"download_slot": "cdx", "policy": policy, "url": url},
@@ -70,12 +83,18 @@ class CaptureSpider(scrapy.Spider):
             yield self._cdx_request(policy, url, page.resume_key)
         assert self.store is not None
         stored: dict[str, set[tuple[str, str]]] = {}
+        new = []
         for record in page.records:
             if record.urlkey not in stored:
                 stored[record.urlkey] = self.store.stored_captures(self.archive.base, record.urlkey)
             if (record.url, record.timestamp) in stored[record.urlkey]:
                 self.crawler.stats.inc_value("policy_history/already_stored")
-                continue
+            else:
+                new.append(record)
+        # Known before fetched: a crawl stopped half-way leaves the rest listed as not fetched,
+        # so an incremental listing starts from the earliest of them (Store.listing_start).
+        self.store.record_listed(self.archive.base, new)
+        for record in new:
             yield from self._fetch(policy, record, self.store)
 
     def _fetch(self, policy: str, record: CdxRecord, store: Store) -> Iterator[Request | CaptureItem]:

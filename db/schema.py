@@ -10,6 +10,11 @@ every other time is ISO 8601 UTC with a ``Z`` suffix (``2019-03-02T10:00:00Z``).
 """
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("policy_history")
@@ -254,3 +259,88 @@ def migrate(db: Database) -> None:
     """Bring ``db`` to the current schema and switch it to WAL mode (idempotent)."""
     db.enable_wal()
     migrations.apply(db)
+
+
+class WritingDatabase(Database):
+    """A ``Database`` whose ``atomic()`` blocks take the write lock when they begin.
+
+    In WAL mode a transaction that reads first (``Table.update`` and ``insert`` do) and writes
+    next fails at once with "database is locked" when another process wrote in between: SQLite
+    cannot wait for a snapshot that is already stale. ``BEGIN IMMEDIATE`` waits its turn (up to
+    the busy timeout) instead, which matters once a scheduler writes its job store while a run
+    writes its history. Nested blocks stay savepoints.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with super().atomic():  # a savepoint in the transaction just begun
+                yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
+def open_database(path: str | Path, *, any_thread: bool = False) -> Database:
+    """Open the database at ``path``, creating and migrating it; foreign keys enforced, and
+    writes waiting up to 30 s for another process's write to end (``WritingDatabase``).
+
+    ``any_thread``: the connection may be used from several threads, one at a time (the
+    caller serialises its calls).
+    """
+    db = WritingDatabase(sqlite3.connect(str(path), check_same_thread=not any_thread))
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 30000")
+    migrate(db)
+    return db
+
+
+@migrations()
+def m020_run_policies(db: Database) -> None:
+    # The policies a run covered (JSON list of slugs; NULL: every policy tracked then), so
+    # `policy-history status` can tell when each policy last ran.
+    db["runs"].add_column("policies", str)
+
+
+@migrations()
+def m021_scheduler_jobs(db: Database) -> None:
+    # APScheduler's job store (scheduler.SqliteJobStore): one row per scheduled job, its
+    # pickled state and when it runs next (ISO 8601 UTC to the microsecond; NULL: paused).
+    db["scheduler_jobs"].create(
+        {"id": str, "next_run_time": str, "job_state": bytes},
+        pk="id",
+        not_null={"job_state"},
+    )
+    db["scheduler_jobs"].create_index(["next_run_time"])
+
+
+@migrations()
+def m022_notifications(db: Database) -> None:
+    # Every revision a run found, once: announced (webhook) when it is newer than every
+    # revision found before for its policy; `sent_at`/`error`/`attempts` track the webhook.
+    db["notifications"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "text_sha256": str,
+            "first_seen": str,
+            "run_id": int,
+            "found_at": str,
+            "announce": int,
+            "payload": str,
+            "attempts": int,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("run_id", "runs", "id")],
+        not_null={"document_id", "text_sha256", "first_seen", "found_at", "announce", "payload"},
+        defaults={"attempts": 0},
+    )
+    db["notifications"].create_index(["document_id", "text_sha256", "first_seen"], unique=True)

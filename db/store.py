@@ -1,4 +1,7 @@
-"""The only writer of the database: documents, captures and bodies, derived history, runs.
+"""The writer of the history: documents, captures and bodies, derived history, runs.
+
+(``db.notifications`` and ``db.jobs`` write the announcements and the scheduler's job store;
+nothing outside ``db/`` writes.)
 
 Every write that must stand or fall together happens in one ``db.atomic()`` block, so a process
 killed at any instant leaves either all of it or none (a capture is never stored without its
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,15 +24,17 @@ import zstandard
 from sqlite_utils import Database
 
 from crawler.cdx import CdxRecord
-from db.schema import migrate, migrations
+from db.locks import FileLock
+from db.schema import migrations, open_database
 from tracker.changelog import LoggedChange
 from tracker.clauses import Clause
-from tracker.errors import DatabaseError, UnknownPolicy
+from tracker.errors import DatabaseBusy, DatabaseError, UnknownPolicy
 from tracker.export import ExportedRevision
 from tracker.extract import Extraction
 from tracker.revisions import Observation, Revision
 
-BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another to finish its transaction
+NOT_FETCHED = "listed but not fetched yet (the crawl stopped first); the next crawl fetches it"
+BUSY_TIMEOUT_MS = 30_000  # how long a reader waits for a writer's transaction to end
 _compressor = zstandard.ZstdCompressor(level=10)
 _decompressor = zstandard.ZstdDecompressor()
 
@@ -96,16 +102,14 @@ class Store:
         Raises ``DatabaseError`` naming the file when it cannot be opened or used.
         """
         self.path = Path(path)
+        self._run_lock = FileLock(self.path, "run")
         try:
             if readonly and not self.path.is_file():
                 raise DatabaseError(f"{self.path} does not exist; check --db, or crawl into it first")
             if readonly and not migrations.pending(Database(self._read_only())):
                 self.db = Database(self._read_only())
             else:
-                self.db = Database(self.path)
-                self.db.execute("PRAGMA foreign_keys = ON")
-                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                migrate(self.db)
+                self.db = open_database(self.path)
         except sqlite3.Error as err:
             raise DatabaseError(f"cannot use {self.path} as a policy-history database: {err}") from err
 
@@ -115,6 +119,7 @@ class Store:
         return connection
 
     def close(self) -> None:
+        self._run_lock.release()
         self.db.close()
 
     # -- documents --------------------------------------------------------------------------
@@ -189,6 +194,39 @@ class Store:
 
     # -- captures and bodies ----------------------------------------------------------------
 
+    def listing_start(self, archive: str, url_key: str) -> str | None:
+        """Where an incremental CDX listing of ``url_key`` on ``archive`` starts (inclusive).
+
+        The earliest capture that could not be fetched, so that it is listed and tried again,
+        else the latest capture stored; 14 digits, or ``None`` when nothing is stored yet.
+        """
+        row = next(
+            self.db.query(
+                "select coalesce(min(case when error is not null then timestamp end),"
+                " max(timestamp)) as start from captures where archive = ? and urlkey = ?",
+                [archive, url_key],
+            )
+        )
+        return row["start"]
+
+    def not_fetched(self, archive: str, url_keys: Iterable[str]) -> int:
+        """How many captures of these keys on ``archive`` are still ``NOT_FETCHED``: listed by a
+        crawl that then neither stored them nor recorded why not."""
+        keys = list(url_keys)
+        return int(next(self.db.query(
+            f"select count(*) as n from captures where archive = ? and error = ?"
+            f" and urlkey in ({','.join('?' * len(keys))})",
+            [archive, NOT_FETCHED, *keys],
+        ))["n"])
+
+    def has_captures(self, document_id: int) -> bool:
+        """Whether any capture of the document's URLs is stored, from any archive or live."""
+        return bool(next(self.db.query(
+            "select exists (select 1 from captures c join document_urls u on u.urlkey = c.urlkey"
+            " where u.document_id = ? and c.error is null) as found",
+            [document_id],
+        ))["found"])
+
     def stored_captures(self, archive: str, url_key: str) -> set[tuple[str, str]]:
         """``(url, timestamp)`` of the captures of ``url_key`` on ``archive`` stored without error."""
         return {
@@ -253,18 +291,25 @@ class Store:
                 )
         return body_sha256
 
-    def record_capture_error(self, archive: str, record: CdxRecord, error: str) -> None:
-        """Remember that a capture could not be fetched (the next crawl tries it again)."""
+    def record_listed(self, archive: str, records: Sequence[CdxRecord]) -> None:
+        """Remember captures just listed, before they are fetched: until then they count as not
+        fetched (``NOT_FETCHED``), so a crawl stopped half-way leaves a trace of what it missed."""
+        self.record_capture_errors(archive, records, NOT_FETCHED)
+
+    def record_capture_errors(self, archive: str, records: Sequence[CdxRecord], error: str) -> None:
+        """Remember that captures could not be fetched, and why (the next crawl tries them
+        again), in one transaction; captures stored already keep their page."""
         with self.db.atomic():
-            self._upsert_capture(
-                archive,
-                record,
-                status=record.status,
-                content_type=None,
-                location=None,
-                body_sha256=None,
-                error=error,
-            )
+            for record in records:
+                self._upsert_capture(
+                    archive,
+                    record,
+                    status=record.status,
+                    content_type=None,
+                    location=None,
+                    body_sha256=None,
+                    error=error,
+                )
 
     def _upsert_capture(
         self,
@@ -538,28 +583,118 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def start_run(self, kind: str, archive: str | None) -> int:
-        """Record that a run has started; returns its id."""
-        with self.db.atomic():
-            table = self.db["runs"].insert(
-                {"kind": kind, "archive": archive, "started_at": utcnow(), "status": "running"}
+    def start_run(
+        self, kind: str, archive: str | None, policies: Sequence[str] | None = None
+    ) -> int:
+        """Record that a run of ``policies`` (slugs; ``None``: every tracked one) has started;
+        returns its id.
+
+        Holds the database's run lock until ``finish_run``: one run at a time per database. So
+        a run still marked ``running`` when this one starts died unfinished (killed, power cut):
+        it is marked ``interrupted`` here. Raises ``DatabaseBusy`` naming the run in progress.
+        """
+        holder = f"a {kind} run (pid {os.getpid()}, started {utcnow()})"
+        if not self._run_lock.acquire(holder):
+            raise DatabaseBusy(
+                f"another run is writing to {self.path}: {self._run_lock.holder()}; wait for it "
+                "to finish (see `policy-history runs`) or stop it"
             )
+        try:
+            self._mark_interrupted()
+            with self.db.atomic():
+                table = self.db["runs"].insert(
+                    {
+                        "kind": kind,
+                        "archive": archive,
+                        "started_at": utcnow(),
+                        "status": "running",
+                        "policies": None if policies is None else json.dumps(list(policies)),
+                    }
+                )
+        except BaseException:
+            self._run_lock.release()
+            raise
         return int(table.last_pk)
 
     def finish_run(
         self, run_id: int, status: str, counts: dict[str, int], error: str | None = None
     ) -> None:
-        """Record how a run ended: ``status`` is ``ok``, ``incomplete`` or ``failed``."""
+        """Record how a run ended (``ok``, ``incomplete``, ``failed`` or ``interrupted``) and
+        release the run lock."""
+        try:
+            with self.db.atomic():
+                self.db["runs"].update(
+                    run_id,
+                    {
+                        "finished_at": utcnow(),
+                        "status": status,
+                        "counts": json.dumps(counts, sort_keys=True),
+                        "error": error,
+                    },
+                )
+        finally:
+            self._run_lock.release()
+
+    def reconcile_runs(self) -> int:
+        """Mark runs whose process died unfinished as ``interrupted``, unless a run is in
+        progress (then their state is its own); returns how many were marked."""
+        if self._run_lock.held or not self._run_lock.acquire(f"a check (pid {os.getpid()})"):
+            return 0
+        try:
+            return self._mark_interrupted()
+        finally:
+            self._run_lock.release()
+
+    def _mark_interrupted(self) -> int:
         with self.db.atomic():
-            self.db["runs"].update(
-                run_id,
-                {
-                    "finished_at": utcnow(),
-                    "status": status,
-                    "counts": json.dumps(counts, sort_keys=True),
-                    "error": error,
-                },
+            cursor = self.db.execute(
+                "update runs set status = 'interrupted', error = ? where status = 'running'",
+                [f"its process ended before the run finished (killed?); found {utcnow()}. What "
+                 "it stored is whole: the next run goes on from there"],
             )
+        return int(cursor.rowcount)
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest ``limit`` runs, newest first; ``counts`` and ``policies`` parsed."""
+        rows = self.db.query("select * from runs order by id desc limit ?", [limit])
+        return [
+            {**row, "counts": json.loads(row["counts"] or "{}"),
+             "policies": json.loads(row["policies"]) if row["policies"] else None}
+            for row in rows
+        ]
+
+    def policy_status(self) -> list[dict[str, Any]]:
+        """Per tracked policy, by slug: its latest stored capture (14 digits and archive), latest
+        revision (``seq``, ``first_seen``) and latest crawl (``run_id``, ``run_started``,
+        ``run_status``); ``None`` where there is none yet."""
+        return list(
+            self.db.query(
+                """
+                with last_capture as (
+                  select u.document_id, c.timestamp, c.archive,
+                    row_number() over (partition by u.document_id
+                                       order by c.timestamp desc, c.id desc) as n
+                  from captures c join document_urls u on u.urlkey = c.urlkey
+                  where c.error is null
+                ), last_revision as (
+                  select document_id, seq, first_seen,
+                    row_number() over (partition by document_id order by seq desc) as n
+                  from revisions
+                )
+                select d.id, d.slug, lc.timestamp as capture, lc.archive as capture_archive,
+                  lr.seq as revision, lr.first_seen as revision_first_seen,
+                  run.id as run_id, run.started_at as run_started, run.status as run_status
+                from documents d
+                left join last_capture lc on lc.document_id = d.id and lc.n = 1
+                left join last_revision lr on lr.document_id = d.id and lr.n = 1
+                left join runs run on run.id = (
+                  select r.id from runs r where r.kind != 'rebuild' and (r.policies is null
+                    or exists (select 1 from json_each(r.policies) where value = d.slug))
+                  order by r.id desc limit 1)
+                order by d.slug
+                """
+            )
+        )
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -21,7 +22,10 @@ from tracker import declarations, report
 from tracker import export as export_format
 from tracker.errors import PolicyHistoryError
 from tracker.history import compare, update
-from tracker.revisions import Revision
+from tracker.revisions import Revision, iso
+
+if TYPE_CHECKING:
+    from tracker.runs import RunOptions
 
 log = logging.getLogger("policy_history")
 
@@ -346,20 +350,134 @@ def extract_(file: Any, url: str, content_type: str | None, select: tuple[str, .
 
 @cli.command()
 @db_option
-@click.option("--every", default="6h", show_default=True, help="Interval between crawls: 90s, 30m, 6h, 1d")
+@click.option("--every", help="Run at this interval: 90s, 30m, 6h, 1d "
+              "[default: the declarations' schedule, else the stored one, else 6h]")
+@click.option("--cron", help='Run at the times of a crontab expression, in UTC, e.g. "0 3 * * *" '
+              "(days of the week by name: mon-fri)")
+@click.option("--jitter", help="Delay each run by a random 0 to this long, e.g. 10m "
+              "[default: a tenth of the interval, at most 10m; none for --cron]")
+@click.option("--once", is_flag=True, help="Make one run now and exit (for cron; the service makes each run so)")
 @click.option("--archive", default=WAYBACK, show_default=True, help="Wayback-compatible base URL")
-@click.option("--policy", "slugs", multiple=True, help="Crawl only this policy (repeatable)")
-def schedule(db_path: str, every: str, archive: str, slugs: tuple[str, ...]) -> None:
-    """Crawl now and then at every interval, in the foreground, until stopped
+@click.option("--declarations", "declarations_path", type=click.Path(dir_okay=False),
+              help="YAML file of policies to track, and optionally their 'schedule:'")
+@click.option("--policy", "slugs", multiple=True, help="Run only this policy (repeatable)")
+@click.option("--live", is_flag=True, help="Also fetch each policy's live page; when its text differs from the "
+              "latest revision, record it (archive 'live') and ask the archive to save the page")
+@click.option("--feeds", type=click.Path(file_okay=False), help="Directory to keep Atom feeds of new revisions in "
+              "(all.atom, SLUG.atom)")
+@click.option("--webhook", help="URL to POST each new revision to, as JSON (retried on the next run when it fails)")
+@click.option("--cdx-per-minute", type=float, help="CDX request budget (see `crawl --help`)")
+@click.option("--replays-per-minute", type=float, help="Replay budget (see `crawl --help`)")
+@click.pass_context
+def schedule(ctx: click.Context, db_path: str, every: str | None, cron: str | None, jitter: str | None,
+             once: bool, archive: str, declarations_path: str | None, slugs: tuple[str, ...], live: bool,
+             feeds: str | None, webhook: str | None, cdx_per_minute: float | None,
+             replays_per_minute: float | None) -> None:
+    """Keep the history current: run in the foreground, crawling on a schedule, until stopped
+
+    Each run lists only the captures after those already stored, fetches the new ones,
+    extracts and revises, announces new revisions (--feeds, --webhook) and is recorded
+    (`policy-history runs`). The schedule persists in the database: a restart keeps it.
+    SIGINT/SIGTERM end the run in progress at a safe point, then the service.
 
     \b
-        policy-history schedule --every 6h
+        policy-history schedule --every 6h --feeds feeds/
+        policy-history schedule --cron "0 3 * * *" --live --webhook https://example.org/hook
+        policy-history -q schedule --once          # from cron
     """
+    target = Archive.parse(archive, cdx_per_minute=cdx_per_minute, replays_per_minute=replays_per_minute)
+    timing = declarations.timing(every=every, cron=cron, jitter=jitter, names=("--every", "--cron", "--jitter"))
+    if once and timing is not None:
+        raise click.UsageError("--once makes one run now: drop --every, --cron and --jitter")
+    if timing is None and declarations_path is not None:
+        timing = declarations.load_timing(declarations_path)
+    if webhook is not None and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).hostname):
+        raise click.BadParameter(f"{webhook!r} is not an http(s) URL to POST to", param_hint="--webhook")
+    store = Store(db_path)
+    documents = _documents(store, declarations_path, slugs)
+    if once:
+        from tracker.runs import RunOptions
+
+        options = RunOptions(incremental=True, live=live, feeds=feeds, webhook=webhook)
+        _crawl(store, target, documents, kind="scheduled", options=options)
+        return
+    store.close()
     import scheduler
 
-    Archive.parse(archive)
-    crawl_args = ["--archive", archive, *[arg for slug in slugs for arg in ("--policy", slug)]]
-    scheduler.run_forever(db_path, every_seconds=_parse_interval(every), crawl_args=crawl_args)
+    root = ctx.find_root().params
+    argv = ["-q"] if root["quiet"] else ["-v"] * root["verbose"]
+    argv += ["schedule", "--once", "--db", db_path, "--archive", archive]
+    argv += [arg for slug in slugs for arg in ("--policy", slug)]
+    for flag, value in (("--feeds", feeds), ("--webhook", webhook), ("--cdx-per-minute", cdx_per_minute),
+                        ("--replays-per-minute", replays_per_minute)):
+        if value is not None:
+            argv += [flag, str(value)]
+    if live:
+        argv.append("--live")
+    scheduler.serve(db_path, timing=timing, argv=argv, policies=slugs or None)
+
+
+@cli.command()
+@db_option
+@click.option("--limit", default=20, show_default=True, help="How many of the latest runs")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run")
+def runs(db_path: str, limit: int, as_json: bool) -> None:
+    """List the latest runs: when, how they ended, what they found
+
+    \b
+        policy-history runs --limit 5
+    """
+    store = Store(db_path)
+    store.reconcile_runs()
+    rows = store.runs(limit)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    if not rows:
+        click.echo("no run yet; start one with `policy-history crawl` or `policy-history schedule`", err=True)
+        return
+    click.echo(f"{'run':>4}  {'kind':<9}  {'status':<11}  {'started':<20}  {'finished':<20}  "
+               f"{'listed':>6}  {'fetched':>7}  {'skipped':>7}  {'new':>4}  {'errors':>6}")
+    for r in rows:
+        c = r["counts"]
+        click.echo(f"{r['id']:>4}  {r['kind']:<9}  {r['status']:<11}  {r['started_at']:<20}  "
+                   f"{r['finished_at'] or '-':<20}  {c.get('listed', 0):>6}  {c.get('fetched', 0):>7}  "
+                   f"{c.get('already_stored', 0):>7}  {c.get('new_revisions', 0):>4}  {c.get('errors', 0):>6}")
+        if r["error"]:
+            click.echo(f"      {r['error']}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per policy")
+def status(db_path: str, as_json: bool) -> None:
+    """Show each policy's last capture, last revision, last run and next scheduled run"""
+    import scheduler
+
+    store = Store(db_path)
+    store.reconcile_runs()
+    plans = scheduler.planned(db_path)
+    rows = []
+    for row in store.policy_status():
+        nexts = [p.next_run for p in plans if p.next_run and (p.policies is None or row["slug"] in p.policies)]
+        rows.append({**row, "capture": iso(row["capture"]) if row["capture"] else None,
+                     "next_run": min(nexts).strftime("%Y-%m-%dT%H:%M:%SZ") if nexts else None})
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    width = max([len("policy")] + [len(r["slug"]) for r in rows])
+    click.echo(f"{'policy':<{width}}  {'last capture':<20}  {'last revision':<26}  "
+               f"{'last run':<30}  next run")
+    for r in rows:
+        revision = f"{r['revision']} ({r['revision_first_seen']})" if r["revision"] else "-"
+        last_run = f"#{r['run_id']} {r['run_started']} {r['run_status']}" if r["run_id"] else "-"
+        click.echo(f"{r['slug']:<{width}}  {r['capture'] or '-':<20}  {revision:<26}  {last_run:<30}  "
+                   f"{r['next_run'] or '-'}")
+    holder = scheduler.service_holder(db_path)
+    click.echo(f"scheduler: {'running, ' + holder if holder else 'not running'}"
+               f"{'; ' + ', '.join(p.timing for p in plans) if plans else ''}", err=True)
 
 
 @cli.command()
@@ -422,14 +540,15 @@ def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Doc
     return store.documents()
 
 
-def _crawl(store: Store, archive: Archive, documents: Sequence[Document]) -> None:
-    from tracker.runs import crawl_and_update
+def _crawl(store: Store, archive: Archive, documents: Sequence[Document], *, kind: str = "crawl",
+           options: RunOptions | None = None) -> None:
+    from tracker.runs import RunOptions, crawl_and_update
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 25 == 0:
             log.info("extracted %d/%d captures", done, total)
 
-    crawl_and_update(store, archive, documents, progress=progress)
+    crawl_and_update(store, archive, documents, kind=kind, options=options or RunOptions(), progress=progress)
 
 
 def _summary(store: Store, documents: Sequence[Document]) -> None:
@@ -441,14 +560,6 @@ def _summary(store: Store, documents: Sequence[Document]) -> None:
         first = revisions[0]["first_seen"] if revisions else "-"
         last = revisions[-1]["last_seen"] if revisions else "-"
         click.echo(f"{document.slug:<{width}}  {captures:>8}  {len(revisions):>9}  {first:<20}  {last}")
-
-
-def _parse_interval(text: str) -> float:
-    """``90s``, ``30m``, ``6h``, ``1d`` -> seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
-    if not match:
-        raise click.BadParameter(f"{text!r} is not an interval like 90s, 30m, 6h or 1d", param_hint="--every")
-    return float(match[1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
 
 
 def _parse_when(text: str) -> str:

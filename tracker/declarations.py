@@ -81,24 +81,7 @@ def load(path: str | Path | Traversable | None = None) -> list[Declaration]:
 
     Raises ``DeclarationError`` naming the file and the policy at fault.
     """
-    if path is None:
-        source = "tracker/policies.yaml"
-        text = resources.files("tracker").joinpath("policies.yaml").read_text("utf-8")
-    else:
-        source = str(path)
-        try:
-            text = (Path(path) if isinstance(path, str) else path).read_text("utf-8")
-        except OSError as err:
-            raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
-        except UnicodeDecodeError as err:
-            raise DeclarationError(f"{source} is not UTF-8 text ({err.reason} at byte {err.start})") from err
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
-        where = f"line {err.problem_mark.line + 1}" if err.problem_mark else "somewhere"
-        raise DeclarationError(f"{source} is not valid YAML: {err.problem} ({where})") from err
-    except yaml.YAMLError as err:
-        raise DeclarationError(f"{source} is not valid YAML: {err}") from err
+    source, data = _read(path)
     policies = data.get("policies") if isinstance(data, dict) else None
     if not isinstance(policies, dict) or not policies:
         raise DeclarationError(f"{source}: expected a 'policies:' mapping of slug to declaration")
@@ -152,3 +135,110 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 None, None, f"{', '.join(duplicates)} given twice", node.start_mark
             )
         return super().construct_mapping(node, deep=deep)
+
+
+def _read(path: str | Path | Traversable | None) -> tuple[str, Any]:
+    """``(name to quote in errors, parsed YAML)`` of a declarations file (``None``: bundled)."""
+    if path is None:
+        source = "tracker/policies.yaml"
+        text = resources.files("tracker").joinpath("policies.yaml").read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = (Path(path) if isinstance(path, str) else path).read_text("utf-8")
+        except OSError as err:
+            raise DeclarationError(f"cannot read declarations file {source}: {err.strerror}") from err
+        except UnicodeDecodeError as err:
+            raise DeclarationError(f"{source} is not UTF-8 text ({err.reason} at byte {err.start})") from err
+    try:
+        return source, yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        where = f"line {err.problem_mark.line + 1}" if err.problem_mark else "somewhere"
+        raise DeclarationError(f"{source} is not valid YAML: {err.problem} ({where})") from err
+    except yaml.YAMLError as err:
+        raise DeclarationError(f"{source} is not valid YAML: {err}") from err
+
+
+# -- when scheduled runs happen -----------------------------------------------------------------
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When scheduled runs happen: every ``every`` seconds, or at the times of the crontab
+    expression ``cron`` (``minute hour day month day-of-week``, UTC), each run delayed by a
+    random 0 to ``jitter`` seconds (``None``: the scheduler's default).
+
+    A declarations file may set it for ``policy-history schedule``::
+
+        schedule:
+          every: 6h            # or  cron: "0 3 * * *"
+          jitter: 10m          # optional
+    """
+
+    every: float | None = None
+    cron: str | None = None
+    jitter: float | None = None
+
+    def __str__(self) -> str:
+        when = f"every {_human(self.every)}" if self.every is not None else f"cron {self.cron!r} (UTC)"
+        return when if self.jitter is None else f"{when}, jitter up to {_human(self.jitter)}"
+
+
+def parse_duration(text: str, *, what: str) -> float:
+    """``90s``, ``30m``, ``6h``, ``1d``, ``0.5s`` -> seconds; ``DeclarationError`` otherwise."""
+    match = _DURATION.fullmatch(str(text).strip())
+    if not match:
+        raise DeclarationError(f"{what}: {text!r} is not a duration like 90s, 30m, 6h or 1d")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def timing(
+    *,
+    every: str | None = None,
+    cron: str | None = None,
+    jitter: str | None = None,
+    where: str = "",
+    names: tuple[str, str, str] = ("every", "cron", "jitter"),
+) -> Timing | None:
+    """A ``Timing`` from text options (``None`` when neither ``every`` nor ``cron`` is given).
+
+    ``DeclarationError`` when both are, or a duration is malformed, naming ``where`` they come
+    from (a file) and the option ``names`` as the user wrote them. The crontab expression is
+    checked by the scheduler, which knows its syntax.
+    """
+    prefix = f"{where}: " if where else ""
+    if every is not None and cron is not None:
+        raise DeclarationError(f"{prefix}give either {names[0]} or {names[1]}, not both")
+    if every is None and cron is None:
+        if jitter is not None:
+            raise DeclarationError(f"{prefix}{names[2]} needs {names[0]} or {names[1]}")
+        return None
+    return Timing(
+        every=parse_duration(every, what=f"{prefix}{names[0]}") if every is not None else None,
+        cron=cron,
+        jitter=parse_duration(jitter, what=f"{prefix}{names[2]}") if jitter is not None else None,
+    )
+
+
+def load_timing(path: str | Path) -> Timing | None:
+    """The ``schedule:`` mapping of a declarations file, if it has one."""
+    source, data = _read(path)
+    entry = data.get("schedule") if isinstance(data, dict) else None
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or set(entry) - {"every", "cron", "jitter"}:
+        raise DeclarationError(
+            f"{source}: 'schedule' takes 'every: 6h' or 'cron: \"0 3 * * *\"', and optionally 'jitter: 10m'"
+        )
+    every, cron, jitter = (None if entry.get(key) is None else str(entry[key]) for key in ("every", "cron", "jitter"))
+    return timing(every=every, cron=cron, jitter=jitter, where=f"{source} schedule")
+
+
+def _human(seconds: float) -> str:
+    for unit in "dhm":
+        if seconds >= _UNITS[unit] and seconds % _UNITS[unit] == 0:
+            return f"{seconds / _UNITS[unit]:g}{unit}"
+    return f"{seconds:g}s"

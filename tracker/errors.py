@@ -64,12 +64,6 @@ class NotArchived(PolicyHistoryError):
     """The archive holds no capture at all of any URL of a policy."""
 
 
-class Interrupted(PolicyHistoryError):
-    """The user stopped a run (Ctrl-C, SIGTERM); what was done is kept."""
-
-    exit_code = 130  # as a shell reports a process ended by SIGINT
-
-
 class ServeError(PolicyHistoryError):
     """The history cannot be served: no database file, or the address is taken."""
 class NotAPolicy(ExtractionFailed):
@@ -85,3 +79,21 @@ class NotAPolicy(ExtractionFailed):
 
     def at(self, capture: str) -> NotAPolicy:
         return NotAPolicy(capture, self.kind, self.description)
+
+
+class DatabaseBusy(PolicyHistoryError):
+    """Another process holds the database for the same purpose: a run, or the scheduler."""
+
+
+class RunInterrupted(PolicyHistoryError):
+    """A run stopped early on SIGINT/SIGTERM; what it stored is whole, the next run goes on."""
+
+    exit_code = 130  # as a shell reports a process ended by SIGINT
+
+
+class LiveFetchFailed(PolicyHistoryError):
+    """A policy's live page could not be fetched (``--live``): logged, the run goes on."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"live page {url}: {reason}")
+        self.url, self.reason = url, reason

@@ -52,12 +52,15 @@ def update(
     *,
     document_ids: list[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> UpdateReport:
     """Extract every stored capture not yet extracted by the current extractor (with its
     policy's overrides: ``extractor_id``), then rebuild the revisions of the policies touched.
 
     ``progress(done, total)`` is called after each capture. A capture with no policy text is
-    recorded with the reason and never becomes a version.
+    recorded with the reason and never becomes a version. When ``stop()`` turns true (a stop
+    was asked for), extraction ends after the capture in hand and the histories of what was
+    extracted are still rebuilt; the next update goes on.
     """
     documents = {d.id: d for d in store.documents()}
     chosen = [documents[i] for i in document_ids] if document_ids is not None else list(documents.values())
@@ -69,9 +72,11 @@ def update(
     def pending() -> list[PendingExtraction]:
         return [p for d in chosen for p in store.pending_extractions(extractor_id(overrides[d.id]), [d.id])]
 
-    while todo := pending():
+    while not stop() and (todo := pending()):
         touched.update(p.document_id for p in todo)
         for done, item in enumerate(todo, 1):
+            if stop():
+                break
             result = _extract_cached(store, item, overrides[item.document_id], cache)
             _save(store, item, extractor_id(overrides[item.document_id]), result, report)
             if progress:
