@@ -17,6 +17,8 @@ WAYBACK = "https://web.archive.org"
 CDX_PER_MINUTE = 0.8 * 30  # IA allows ~30 CDX requests a minute per IP; stay at 80%
 REPLAYS_PER_MINUTE = 0.8 * 600  # IA allows ~600 replays a minute per IP; stay at 80%
 SAVES_PER_MINUTE = 0.8 * 15  # Save Page Now allows ~15 saves a minute; stay at 80%
+RETRY_WAIT = 10.0  # seconds before the first retry when a remote archive refuses us (then doubled)
+LOCAL_RETRY_WAIT = 1.0  # the same for an archive of one's own on this machine
 LIVE = "live"  # the ``captures.archive`` of pages fetched from the live web, not from an archive
 CDX_PAGE_SIZE = 5000  # rows per CDX request; web.archive.org hands a resume key for the rest
 
@@ -26,12 +28,15 @@ class Archive:
     """A Wayback-compatible archive: its base URL and our request budget for it.
 
     ``cdx_per_minute`` / ``replays_per_minute`` / ``saves_per_minute`` of ``0`` mean no limit.
+    ``retry_wait`` is how many seconds to wait before retrying what it refused (429, 5xx, a
+    refused connection), doubled at each retry (``crawler.politeness``).
     """
 
     base: str
     cdx_per_minute: float
     replays_per_minute: float
     saves_per_minute: float = 0
+    retry_wait: float = RETRY_WAIT
 
     @classmethod
     def parse(
@@ -40,6 +45,7 @@ class Archive:
         *,
         cdx_per_minute: float | None = None,
         replays_per_minute: float | None = None,
+        retry_wait: float | None = None,
     ) -> Archive:
         """Validate a base URL such as ``https://web.archive.org`` or ``http://127.0.0.1:8080``.
 
@@ -50,9 +56,9 @@ class Archive:
             raise DeclarationError(
                 f"archive {url!r} is not an http(s) URL; give a Wayback base URL such as {WAYBACK}"
             )
-        for budget in (cdx_per_minute, replays_per_minute):
+        for budget in (cdx_per_minute, replays_per_minute, retry_wait):
             if budget is not None and not (math.isfinite(budget) and budget >= 0):
-                raise DeclarationError(f"a request budget must be 0 (no limit) or more, not {budget}")
+                raise DeclarationError(f"a request budget or wait must be 0 or more, not {budget}")
         base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
         limited = not _is_loopback(parts.hostname)
         return cls(
@@ -64,6 +70,7 @@ class Archive:
             if replays_per_minute is not None
             else (REPLAYS_PER_MINUTE if limited else 0),
             saves_per_minute=SAVES_PER_MINUTE if limited else 0,
+            retry_wait=retry_wait if retry_wait is not None else (RETRY_WAIT if limited else LOCAL_RETRY_WAIT),
         )
 
     def cdx_url(

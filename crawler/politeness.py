@@ -25,7 +25,7 @@ class ArchiveRetryMiddleware(RetryMiddleware):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler.settings)
         self.crawler = crawler
-        self.backoff_start = crawler.settings.getfloat("POLICY_HISTORY_BACKOFF_START", 5.0)
+        self.backoff_start = crawler.settings.getfloat("POLICY_HISTORY_BACKOFF_START", 10.0)
         self.backoff_max = crawler.settings.getfloat("POLICY_HISTORY_BACKOFF_MAX", 300.0)
         self.base_delays = {
             name: float(slot.get("delay", 0))

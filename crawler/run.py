@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = "policy-history/0.1 (privacy-policy history research; polite, rate-limited)"
 TIMEOUT = 60  # seconds for any one request
 MAX_BODY = 50 * 1024 * 1024  # bytes; a privacy policy page is well under 5 MB
+CHECK_ATTEMPTS = 3  # tries of the first question to an archive before calling it down
 RETRIES = 5  # per request, with the slot's delay doubling each time (crawler.politeness)
 STOP_GRACE = 10  # seconds a stopping crawl may take to finish its replays in flight
 
@@ -77,6 +79,7 @@ def crawl_settings(archive: Archive, db_path: str, **overrides: Any) -> dict[str
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "POLICY_HISTORY_DB": db_path,
         "POLICY_HISTORY_ARCHIVE": archive.base,
+        "POLICY_HISTORY_BACKOFF_START": archive.retry_wait,
         "LOG_LEVEL": "WARNING",
         "LOG_INSTALL_ROOT_HANDLER": False,  # the caller configures logging
     }
@@ -95,32 +98,41 @@ def _stop_reactor() -> None:
         reactor.stop()  # type: ignore[attr-defined, misc]
 
 
-def check_archive(archive: Archive, url: str) -> None:
-    """Ask the archive's CDX API about ``url`` once; raise ``ArchiveError`` if it is down,
-    refusing us, or not a Wayback archive, with what to do about it.
+def check_archive(archive: Archive, url: str, *, attempts: int = CHECK_ATTEMPTS) -> None:
+    """Ask the archive's CDX API about ``url``; raise ``ArchiveError`` if it is down, refusing
+    us, or not a Wayback archive, with what to do about it.
 
     It asks for the captures from this second on: an answer that is small (empty) on any
-    archive, however often the URL was captured, yet only a CDX server gives.
+    archive, however often the URL was captured, yet only a CDX server gives. A refusal that
+    may pass (429, 5xx, a reset or refused connection) is asked again up to ``attempts`` times
+    in all, after ``archive.retry_wait`` seconds, then twice that.
     """
     now = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     request = urllib.request.Request(archive.cdx_url(url, since=now), headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            parse_cdx(response.read().decode("utf-8", "replace"), source=archive.base)
-    except urllib.error.HTTPError as err:
-        if err.code == 429:
-            raise ArchiveError(
-                f"{archive.base} is rate-limiting us (HTTP 429); wait a few minutes and run again"
-            ) from err
-        raise ArchiveError(
-            f"{archive.base} answered HTTP {err.code} to a CDX query; is it a Wayback archive? "
-            "(--archive takes the base URL, e.g. https://web.archive.org)"
-        ) from err
-    except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise ArchiveError(
-            f"archive {archive.base} is not reachable ({reason}); check --archive or try again later"
-        ) from err
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                parse_cdx(response.read().decode("utf-8", "replace"), source=archive.base)
+            return
+        except urllib.error.HTTPError as err:
+            if err.code == 429:
+                error = ArchiveError(
+                    f"{archive.base} is rate-limiting us (HTTP 429); wait a few minutes and run again")
+            else:
+                error = ArchiveError(
+                    f"{archive.base} answered HTTP {err.code} to a CDX query; is it a Wayback archive? "
+                    "(--archive takes the base URL, e.g. https://web.archive.org)")
+                if err.code < 500:
+                    raise error from err
+        except (urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            error = ArchiveError(
+                f"archive {archive.base} is not reachable ({reason}); check --archive or try again later")
+        if attempt + 1 < attempts:
+            wait = archive.retry_wait * 2**attempt
+            log.warning("%s; asking again in %.1fs", error, wait)
+            time.sleep(wait)
+    raise error
 
 
 def run_crawl(

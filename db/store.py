@@ -265,7 +265,9 @@ class Store:
 
         Give either the ``body`` bytes just fetched or the ``body_sha256`` of a stored body
         (same digest fetched before); a capture not worth fetching (an archived 4xx/5xx) has
-        neither. A capture stored earlier with an error is replaced. Returns the body's sha256.
+        neither. A capture stored earlier with an error is replaced. ``status`` is that of the
+        replay (the first record's) or of the stored body; the other records keep the status
+        their CDX row gives, when it gives one. Returns the body's sha256.
         """
         with self.db.atomic():
             if body is not None:
@@ -279,11 +281,12 @@ class Store:
                     },
                     ignore=True,
                 )
-            for record in records:
+            for n, record in enumerate(records):
+                replayed = n == 0 and body is not None  # the archive's answer beats its index
                 self._upsert_capture(
                     archive,
                     record,
-                    status=record.status if record.status is not None else status,
+                    status=status if replayed or record.status is None else record.status,
                     content_type=content_type,
                     location=location,
                     body_sha256=body_sha256,

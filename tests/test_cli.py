@@ -85,7 +85,7 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     (["add", "x-privacy", "https://web.archive.org/web/2019/https://x.test/p"],
      "is an archive's replay of a page; give the page's own address (https://x.test/p)"),
     (["crawl", "--replays-per-minute", "-5"], "-5.0 is not in the range x>=0"),
-    (["crawl", "--replays-per-minute", "nan"], "a request budget must be 0 (no limit) or more, not nan"),
+    (["crawl", "--replays-per-minute", "nan"], "a request budget or wait must be 0 or more, not nan"),
     (["show", "soompi-privacy", "--at", "2015-02-30"], "'2015-02-30' is not a date like 2019-01-01"),
     (["show", "soompi-privacy", "--at", "2015-06-01", "--revision", "2"], "give --at or --revision, not both"),
     (["show", "nope"], "unknown policy 'nope'"),

@@ -117,15 +117,19 @@ def add(slug: str, urls: tuple[str, ...], name: str | None, db_path: str) -> Non
               help="CDX request budget, 0 for no limit (default: 24 for web.archive.org, none on localhost)")
 @click.option("--replays-per-minute", type=click.FloatRange(min=0),
               help="Replay budget, 0 for no limit (default: 480 for web.archive.org, none on localhost)")
+@click.option("--retry-wait", type=click.FloatRange(min=0),
+              help="Seconds to wait before retrying what the archive refused (429, 5xx, refused "
+              "connection), doubled at each of 5 retries (default: 10; 1 on localhost)")
 def crawl(db_path: str, archive: str, declarations_path: str | None, slugs: tuple[str, ...],
-          cdx_per_minute: float | None, replays_per_minute: float | None) -> None:
+          cdx_per_minute: float | None, replays_per_minute: float | None, retry_wait: float | None) -> None:
     """Fetch new captures of tracked policies and update their history
 
     \b
         policy-history crawl
         policy-history crawl --archive http://127.0.0.1:8080 --policy soompi-privacy
     """
-    target = Archive.parse(archive, cdx_per_minute=cdx_per_minute, replays_per_minute=replays_per_minute)
+    target = Archive.parse(archive, cdx_per_minute=cdx_per_minute, replays_per_minute=replays_per_minute,
+                           retry_wait=retry_wait)
     store = Store(db_path)
     documents = _documents(store, declarations_path, slugs)
     _crawl(store, target, documents)
