@@ -64,7 +64,8 @@ def test_add_is_idempotent_and_extends_urls(db: str) -> None:
 
 
 def test_reading_commands_never_create_a_database(tmp_path: Path) -> None:
-    for command in (["log", "x"], ["show", "x"], ["diff", "x"], ["export"], ["list"]):
+    for command in (["log", "x"], ["show", "x"], ["diff", "x"], ["export"], ["list"], ["runs"], ["status"],
+                    ["rebuild"]):
         code, out = run(*command, "--db", str(tmp_path / "typo.db"))
         assert code == 1 and "typo.db does not exist; check --db" in out
     assert not (tmp_path / "typo.db").exists()

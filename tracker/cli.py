@@ -20,7 +20,7 @@ from crawler.archive import WAYBACK, Archive
 from db.store import Document, Store
 from tracker import declarations, report
 from tracker import export as export_format
-from tracker.errors import PolicyHistoryError
+from tracker.errors import DatabaseError, PolicyHistoryError
 from tracker.history import compare, update
 from tracker.revisions import Revision, iso
 
@@ -307,7 +307,7 @@ def export(slugs: tuple[str, ...], db_path: str, out: str | None) -> None:
 @db_option
 def rebuild(db_path: str) -> None:
     """Re-extract every stored capture and recompute versions and revisions (no network)"""
-    store = Store(db_path)
+    store = Store(_existing(db_path))
     run_id = store.start_run("rebuild", None)
     store.clear_derived()
     report = update(store)
@@ -431,7 +431,7 @@ def runs(db_path: str, limit: int, as_json: bool) -> None:
     \b
         policy-history runs --limit 5
     """
-    store = Store(db_path)
+    store = Store(_existing(db_path))
     store.reconcile_runs()
     rows = store.runs(limit)
     if as_json:
@@ -459,7 +459,7 @@ def status(db_path: str, as_json: bool) -> None:
     """Show each policy's last capture, last revision, last run and next scheduled run"""
     import scheduler
 
-    store = Store(db_path)
+    store = Store(_existing(db_path))
     store.reconcile_runs()
     plans = scheduler.planned(db_path)
     rows = []
@@ -531,6 +531,13 @@ def demo(db_path: str) -> None:
     _summary(store, documents)
     click.echo(f"\nThe history is in {db_path}: try `policy-history log bumble-privacy` "
                f"or `policy-history serve {db_path}`")
+
+
+def _existing(db_path: str) -> str:
+    """``db_path``, if the file exists: commands that only look at a history never create one."""
+    if not Path(db_path).is_file():
+        raise DatabaseError(f"{db_path} does not exist; check --db, or crawl into it first")
+    return db_path
 
 
 def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Document]:
