@@ -21,12 +21,20 @@ def history(*texts: str) -> tuple[list[Revision], list]:
 
 
 def test_a_real_silent_change() -> None:
-    first, second = corpus_versions()["bumble-privacy-policy"][:2]
-    assert stated_date(first) == stated_date(second)  # both say "last updated" 21 Dec 2023
+    first, second = corpus_versions()["lovoo-privacy-policy"][:2]
+    assert stated_date(first) == stated_date(second)  # both say 18 March 2022
     revisions, changes = history(first, second)
     assert revisions[1].silent_change and not revisions[1].date_only_change
-    assert revisions[1].stated_date == "2023-12-21"
-    assert [c.to_revision for c in changes] == [2] * len(changes) and changes
+    assert revisions[1].stated_date == "2022-03-18"
+    assert any(["+", "[datenschutz@lovoo.com](mailto:datenschutz@lovoo.com)"] in json.loads(c.diff or "[]")
+               for c in changes)
+
+
+def test_a_markup_only_edit_is_cosmetic_not_silent() -> None:
+    first, second = corpus_versions()["bumble-privacy-policy"][:2]  # a link's extent moved
+    revisions, changes = history(first, second)
+    assert [(c.kind, c.cosmetic) for c in changes] == [("modified", True)]
+    assert not revisions[1].silent_change and revisions[1].cosmetic == 1
 
 
 def test_a_date_only_change_on_real_text() -> None:

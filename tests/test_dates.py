@@ -35,6 +35,10 @@ def test_the_seeds_four_wordings(name: str, expected: date) -> None:
     ("This Privacy Policy has an effective date of: **5/29/14**.", date(2014, 5, 29)),
     ("Updated on 29 Oct 2025.", date(2025, 10, 29)),
     ("**更新日期：2026年6月15日**", date(2026, 6, 15)),
+    # from the corpus: Tinder, eHarmony, Grindr
+    ("This Privacy Policy applies from February 28, 2025. The previous version", date(2025, 2, 28)),
+    ("Version: 25. April 2022", date(2022, 4, 25)),
+    ("Effective Date: The earlier of 2024-12-02 or user acknowledgment.", date(2024, 12, 2)),
 ])
 def test_french_german_and_other_forms(text: str, expected: date) -> None:
     assert stated_date(text) == expected
@@ -44,6 +48,7 @@ def test_french_german_and_other_forms(text: str, expected: date) -> None:
     "We may update this policy from time to time.",
     "Last updated: recently",
     "We updated it in 2019.",
+    "Version 2.0 of the app, released in May 2019.",
     (SHARED / "seeds" / "001_e602ff9469e94641.txt").read_text().split("\n", 1)[1],  # states none
 ])
 def test_no_stated_date(text: str) -> None:

@@ -64,6 +64,10 @@ def test_an_exact_move_is_only_a_move() -> None:
 def test_cosmetic_folding() -> None:
     assert canonical("“Personal Data” – © 2019") == canonical('"personal data" - © 2024')
     assert canonical("1. We share data.") == canonical("We share data.")
+    # a link's extent or target moved, the words did not (a real Bumble edit)
+    assert canonical("the Information [Commissioner’s Office](https://ico.org.uk/)") == canonical(
+        "the [Information Commissioner’s Office](https://ico.org.uk/make-a-complaint/)")
+    assert canonical("We [never](https://a.test) sell data.") != canonical("We always sell data.")
     assert word_diff("a b c", "a x c") == (("=", "a"), ("-", "b"), ("+", "x"), ("=", "c"))
 
 
@@ -121,3 +125,15 @@ def test_an_insert_is_one_addition(old: list[str], data: st.DataObject) -> None:
     at = data.draw(st.integers(0, len(old)))
     changes = diff_clauses(old, old[:at] + [clause] + old[at:])
     assert [(c.kind, c.new) for c in changes] == [("added", (at + 1,))]
+
+
+def test_repeated_clauses_stay_with_their_section() -> None:
+    """A new country block between others, each with the same "Online"/"By post" lines (as
+    Tinder's contact section has): the new lines are added there, nothing moves."""
+    def block(country: str) -> list[str]:
+        return [f"If you live in {country}:", "Online: [here](https://help.example/)", "By post:",
+                f"Example Inc., {country} office"]
+    old = ["How to contact us"] + block("Japan") + block("Korea") + block("Brazil")
+    new = ["How to contact us"] + block("Japan") + block("the United Kingdom") + block("Korea") + block("Brazil")
+    changes = diff_clauses(old, new)
+    assert [(c.kind, c.new) for c in changes] == [("added", (n,)) for n in range(6, 10)]

@@ -247,7 +247,11 @@ def test_diff_command_formats(crawled: Path) -> None:
     assert "cosmetic change(s) hidden; --all shows them" in grindr
     assert everything.count("\n~ modified") > grindr.count("\n~ modified")
     log = policy_history("log", "bumble-privacy-policy", *db).stdout
-    assert re.search(r"^\s+2 .* 2023-12-21\s+\+0 −0 ~1 ↔0 .*SILENT$", log, re.M)
+    assert re.search(r"^\s+2 .* 2023-12-21\s+\+0 −0 ~0 ↔0\s*$", log, re.M)  # a link's extent: cosmetic
+    log = policy_history("log", "github-privacy-policy", *db).stdout
+    assert re.search(r"^\s+3 .* 2023-10-10\s+\+\d+ −\d+ ~\d+ ↔\d+ .*SILENT$", log, re.M)
+    revision = json.loads(policy_history("log", "github-privacy-policy", "--json", *db).stdout.splitlines()[2])
+    assert revision["silent_change"] is True and isinstance(revision["topics"], list)
     bad = policy_history("diff", "lex-privacy-policy", "9", *db, check=False)
     assert bad.returncode == 1 and "no revision 9; it has 1 to 4" in bad.stderr
 

@@ -57,7 +57,7 @@ def test_what_cannot_be_fetched_is_reported_and_fetched_next_time(
         first = crawl(db, proxy.url, "--retry-wait", "0.1")
         assert first.returncode == 1
         assert "crawl incomplete: 1 capture(s) could not be fetched" in first.stderr
-        assert f"--archive {proxy.url}` again" in first.stderr
+        assert f"--archive {proxy.url} --db {db}` again" in first.stderr
         assert proxy.faults("503") == 6  # the first try and 5 retries
         proxy.rules.clear()
         second = crawl(db, proxy.url)

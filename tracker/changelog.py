@@ -80,7 +80,8 @@ def _logged(before: Revision, after: Revision, seq: int, change: Change, old: Nu
     old_text = "\n".join(c.text for _, c in old_clauses) or None
     new_text = "\n".join(change.new_texts) or None
     path = (new_clauses or old_clauses)[0][1].path
-    topics = topics_of(f"{path}\n{new_text or old_text}")
+    section = path.rsplit(" > ", 1)[-1]  # the heading right above: an outer one says too little
+    topics = topics_of(f"{section}\n{new_text or old_text}")
     return LoggedChange(
         from_revision=before.seq,
         to_revision=after.seq,

@@ -36,7 +36,7 @@ db_option = click.option(
     default="policies.db",
     show_default=True,
     envvar="POLICY_HISTORY_DB",
-    help="SQLite file holding the history (created if missing)",
+    help="SQLite file holding the history (crawl, add and demo create it)",
 )
 
 
@@ -168,7 +168,7 @@ def log_(slug: str, db_path: str, as_json: bool) -> None:
     revisions = store.revisions(document.id)
     if as_json:
         for revision in revisions:
-            click.echo(json.dumps(revision))
+            click.echo(json.dumps(report.revision_json(revision)))
         return
     if not revisions:
         click.echo(f"{slug}: no revision yet; run `policy-history crawl --policy {slug}`", err=True)
@@ -216,7 +216,8 @@ def diff(slug: str, before: str | None, after: str | None, db_path: str, output:
     hidden = [c for c in changes if c.cosmetic and not show_all]
     shown = [c for c in changes if c not in hidden]
     if output == "json":
-        click.echo(json.dumps({"policy": slug, "from": first.as_row(), "to": summarised.as_row(),
+        click.echo(json.dumps({"policy": slug, "from": report.revision_json(first.as_row()),
+                               "to": report.revision_json(summarised.as_row()),
                                "changes": report.as_json(shown)}, indent=2))
         return
     lines = report.header(slug, first, summarised)

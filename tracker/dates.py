@@ -17,7 +17,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "en": (
         r"last\s+(?:updated|modified|revised|changed|amended|reviewed)", r"updated(?:\s+on)?",
         r"effective(?:\s+date)?(?:\s+of)?", r"effective\s+(?:as\s+of|from|on)", r"revised(?:\s+on)?",
-        r"date\s+of\s+last\s+revision", r"as\s+of", r"version\s+date",
+        r"date\s+of\s+last\s+revision", r"as\s+of", r"version\s+date", r"version\s*:",
+        r"(?:applies|applicable|in\s+effect)\s+(?:from|as\s+of)",
     ),
     "fr": (
         r"derni[eè]re\s+mise\s+[àa]\s+jour", r"mise?\s+[àa]\s+jour\s+(?:le|du)",
@@ -42,7 +43,7 @@ _DATE = (
 )
 _STATED = re.compile(
     r"(?<!\w)(" + "|".join(p for phrases in PHRASES.values() for p in phrases) + r")\s*(?:is|was|:|：|-|–|—|\(|\*|_)*\s*(?:on\s+|le\s+|am\s+|:\s*)?"
-    r"[*_]*\s*(" + _DATE + r")",
+    r"[*_]*\s*(?:the\s+(?:earlier|later)\s+of\s+)?(" + _DATE + r")",
     re.IGNORECASE,
 )
 _PHRASE_LANGUAGE = [

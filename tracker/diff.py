@@ -3,8 +3,9 @@
 Alignment, in order:
 
 1. **Exact**: clauses with the same text pair up (in order, when a text repeats).
-2. **Cosmetic**: clauses equal once case, quotes, dashes, spacing, leading numbering and
-   four-digit years are folded pair up as ``modified`` with ``cosmetic=True``.
+2. **Cosmetic**: clauses equal once case, quotes, dashes, spacing, emphasis, link markup and
+   targets, leading numbering and four-digit years are folded pair up as ``modified`` with
+   ``cosmetic=True``.
 3. **In place or moved**: the longest chain of pairs that keeps its order (a longest
    increasing subsequence, O(n log n)) stays in place; the other pairs moved.
 4. **Split and merged**: between two in-place anchors, an old clause whose text is found again
@@ -21,7 +22,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,8 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": 
                          "»": '"', "–": "-", "—": "-", "\u00a0": " "})
 _LEADING_NUMBER = re.compile(r"^(?:\(?[0-9ivxlc]{1,6}(?:\.[0-9]+)*[.)]|\([a-z]\)|[a-z][.)])\s+", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_MARKUP = re.compile(r"[*_`]+")
+_MARKUP = re.compile(r"[*_`\[\]]+")
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class Change:
     several new ones) or ``merged`` (several old clauses into one). ``old`` and ``new`` are
     1-based ordinals in each list; ``new_texts`` the new clauses' texts (empty for removed).
     ``similarity`` is 0..1 (rapidfuzz ratio) between old and new text; ``moved`` is set when a
-    modified clause also changed place; ``cosmetic`` when only case, quotes, spacing, numbering
-    or a year changed. ``diff`` is the word diff as ``(op, words)`` pairs, op in ``= - +``.
+    modified clause also changed place; ``cosmetic`` when only case, quotes, spacing, markup,
+    a link's target, numbering or a year changed. ``diff`` is the word diff as ``(op, words)`` pairs, op in ``= - +``.
     """
 
     kind: str
@@ -63,8 +65,9 @@ class Change:
 
 
 def canonical(text: str) -> str:
-    """The text with what makes an edit cosmetic folded away (case, quotes, markup, years...)."""
-    text = _MARKUP.sub("", text.translate(_QUOTES))
+    """The text with what makes an edit cosmetic folded away: case, quotes and dashes, spacing,
+    emphasis and link markup (a link's target or extent), leading numbering, four-digit years."""
+    text = _MARKUP.sub("", _LINK_TARGET.sub("]", text.translate(_QUOTES)))
     text = _YEAR.sub("YEAR", _LEADING_NUMBER.sub("", text.strip()))
     return " ".join(text.casefold().split())
 
@@ -136,15 +139,38 @@ def apply_changes(old: Sequence[str], changes: Sequence[Change]) -> list[str]:
 
 
 def _pair_equal(old: Sequence[str], new: Sequence[str], pairs: dict[int, int], key) -> list[int]:
-    """Pair still-unpaired clauses whose ``key`` is equal, in order; returns the old indexes."""
+    """Pair still-unpaired clauses whose ``key`` is equal; returns the old indexes paired.
+
+    As patience diff does: first the keys found once on each side (surely the same clause),
+    then, between the in-place pairs those give, repeated keys in order (the "By post:" of
+    each country stays with its country), then what is left anywhere in order (moved).
+    """
+    taken = set(pairs.values())
+    old_keys = {i: key(t) for i, t in enumerate(old) if i not in pairs}
+    new_keys = {j: key(t) for j, t in enumerate(new) if j not in taken}
+    old_count = Counter(old_keys.values())
+    new_count = Counter(new_keys.values())
+    unique_new = {k: j for j, k in new_keys.items() if old_count[k] == 1 and new_count[k] == 1}
+    paired = [i for i, k in old_keys.items() if k in unique_new]
+    pairs.update((i, unique_new[old_keys[i]]) for i in paired)
+    in_place = _in_place(pairs)
+    for lo_old, hi_old, lo_new, hi_new in _gaps(in_place, pairs, len(old), len(new)):
+        paired += _pair_in_order(old_keys, new_keys, pairs, range(lo_old, hi_old), range(lo_new, hi_new))
+    paired += _pair_in_order(old_keys, new_keys, pairs, range(len(old)), range(len(new)))
+    return paired
+
+
+def _pair_in_order(old_keys: dict[int, str], new_keys: dict[int, str], pairs: dict[int, int],
+                   olds: range, news: range) -> list[int]:
+    """Pair the unpaired old and new indexes in the given ranges whose keys are equal, in order."""
     taken = set(pairs.values())
     waiting: dict[str, deque[int]] = defaultdict(deque)
-    for j, text in enumerate(new):
-        if j not in taken:
-            waiting[key(text)].append(j)
+    for j in news:
+        if j in new_keys and j not in taken:
+            waiting[new_keys[j]].append(j)
     paired = []
-    for i, text in enumerate(old):
-        if i not in pairs and (queue := waiting.get(key(text))):
+    for i in olds:
+        if i in old_keys and i not in pairs and (queue := waiting.get(old_keys[i])):
             pairs[i] = queue.popleft()
             paired.append(i)
     return paired

@@ -69,6 +69,13 @@ def as_markdown(changes: Sequence[LoggedChange]) -> list[str]:
     return lines
 
 
+def revision_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A revision row for JSON output: ``topics`` a list, the flags true or false."""
+    return {**row, "topics": json.loads(row.get("topics") or "[]"),
+            "silent_change": bool(row.get("silent_change")),
+            "date_only_change": bool(row.get("date_only_change"))}
+
+
 def as_json(changes: Sequence[LoggedChange]) -> list[dict[str, Any]]:
     """Each change as a JSON-ready dict, its JSON columns decoded."""
     rows = []

@@ -151,7 +151,7 @@ def _crawl_and_update(
         log.info("%s: %s has no capture in %s", policy, url, archive.base)
     if crawl.interrupted or shutdown.requested:
         message = (f"stopped by {shutdown.signal or 'request'}: what was fetched is stored; "
-                   f"run {_again(archive)} to go on from there")
+                   f"run {_again(archive, store.path)} to go on from there")
         run.finish("interrupted", counts, message)
         raise RunInterrupted(f"run {run.run_id} {message}")
     return _finish(run, archive, documents, crawl, counts)
@@ -169,7 +169,7 @@ def _finish(
         run.finish("incomplete", counts, message)
         raise CrawlIncomplete(
             f"crawl incomplete: {message}. What was fetched is stored; "
-            f"run {_again(archive)} again to fetch only what is missing"
+            f"run {_again(archive, run.store.path)} again to fetch only what is missing"
         )
     unarchived = set(crawl.unarchived)
     missing = [d for d in documents if all((d.slug, url) in unarchived for url in d.urls)
@@ -190,9 +190,11 @@ def _listing_starts(store: Store, archive: Archive, targets: list[tuple[str, str
     return {url: start for url, start in starts.items() if start is not None}
 
 
-def _again(archive: Archive) -> str:
+def _again(archive: Archive, db_path: Path) -> str:
     """The command that runs the same crawl again."""
-    return "`policy-history crawl" + ("" if archive.base == WAYBACK else f" --archive {archive.base}") + "`"
+    options = "" if archive.base == WAYBACK else f" --archive {archive.base}"
+    options += "" if str(db_path) == "policies.db" else f" --db {db_path}"
+    return f"`policy-history crawl{options}`"
 
 
 def _add(counts: dict[str, int], report: UpdateReport) -> None:

@@ -66,7 +66,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "contact": (
         "contact us", "contact", "data protection officer", "dpo", "email us", "postal address",
-        "governing law", "jurisdiction", "changes to this", "nous contacter", "délégué",
+        "governing law", "jurisdiction", "nous contacter", "délégué",
         "kontakt*", "datenschutzbeauftragte*", "anschrift",
     ),
 }
