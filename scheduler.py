@@ -258,7 +258,7 @@ def serve(
                 job = _plan(scheduler, timing, trigger, argv, policies, resume=resume)
                 scheduler.resume()
                 log.info("scheduled: %s; next run at %s. Stop with Ctrl-C or SIGTERM",
-                         job.name, _iso(job.next_run_time))
+                         job.name, job.next_run_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
                 while not shutdown.requested:
                     time.sleep(POLL)
                 log.info("%s received: stopping; the run in progress ends at its next safe point",

@@ -77,7 +77,8 @@ def cli(verbose: int, quiet: bool) -> None:
             handler.addFilter(_quiet_libraries)
 
 
-_LIBRARIES = ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer", "py.warnings")
+_LIBRARIES = ("scrapy", "twisted", "trafilatura", "htmldate", "charset_normalizer", "py.warnings",
+              "apscheduler", "waybackpy")
 
 
 def _quiet_libraries(record: logging.LogRecord) -> bool:
