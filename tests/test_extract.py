@@ -187,3 +187,16 @@ def test_same_text_same_hash_whatever_the_markup_noise() -> None:
     b = (f"<html><body>\n<div class='x'><main>\n  <h1> Privacy </h1>\n<div><p>"
          f"{sentence.replace(' ', '  ') * 20}</p></div></main></div></body></html>")
     assert extract(a.encode(), url="https://a.test/p").text_sha256 == extract(b.encode(), url="https://a.test/p").text_sha256
+
+
+@pytest.mark.parametrize("doc, line, stated", [
+    ("microsoft-copilot-privacy-policy", "Last Updated: March 2024", "2024-03-01"),
+    ("withings-privacy-policy", "Updated on 29 Oct 2025.", "2025-10-29"),
+])
+def test_the_last_updated_line_above_the_title_is_kept(doc: str, line: str, stated: str) -> None:
+    from tracker.dates import stated_date
+
+    capture = corpus_captures(doc)[0]
+    text = extract(capture.body, url=capture.url).markdown
+    assert text.startswith(line)
+    assert str(stated_date(text)) == stated

@@ -36,7 +36,7 @@ from tracker.markdown import render
 from tracker.overrides import Overrides
 from tracker.pdf import is_pdf, pdf_markdown
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}/policy-history-{EXTRACTOR_VERSION}"
 """Names the method that made a version: changing it makes ``rebuild`` (and the next crawl)
 re-extract every stored capture."""

@@ -9,7 +9,7 @@ dropped (half as much, or fully for a link list or a copyright line); a heading 
 a link list it kept, counts for nothing. The policy is the stretch with the highest total (the
 maximum-sum subarray), without light fringes cut off by a gap, moved to start at the
 policy's own title when that is near (``tracker.titles``), or else widened to the headings
-right before it. Everything inside the
+right before it; a "Last updated" line a little above is kept with it. Everything inside the
 stretch is kept, so a list or a table trafilatura dropped in the middle of the policy stays;
 menus and widgets before and after it go.
 
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.html import HtmlElement
 
+from tracker.dates import stated_date
 from tracker.textruns import Run, text_runs
 from tracker.titles import find_title
 
@@ -32,6 +33,7 @@ MIN_SUBSTRING = 12  # characters: a shorter run must be a whole line of trafilat
 CHUNK = 64  # characters: a long run trafilatura kept in part is matched piece by piece
 LINK_DENSE = 0.5  # share of a run's text inside links from which it counts as navigation
 HEADINGS_BEFORE = 2  # headings right before the stretch that are taken into it
+DATE_RUNS_BEFORE = 12  # runs before the stretch searched for the policy's "last updated" line
 SHORT_RUN = 100  # characters: runs before a title that are all shorter are a menu, not text
 FRINGE = 150  # characters: an end of the stretch cut off from it by a gap, and lighter, goes
 _SPACE = re.compile(r"\s+")
@@ -66,7 +68,7 @@ def locate(root: HtmlElement) -> Located:
         return Located(0, len(runs), None)
     title = find_title(runs, start, end)
     start = _opening(runs, start, title)
-    kept = runs[start : end + 1]
+    kept = _stated_date_before(runs, start) + runs[start : end + 1]
     _prune(root, runs, kept)
     return Located(len(kept), len(runs), " ".join(runs[title].text.split()) if title is not None else None)
 
@@ -177,6 +179,16 @@ def _opening(runs: list[Run], start: int, title: int | None) -> int:
     while start > 0 and lead < HEADINGS_BEFORE and runs[start - 1].heading:
         start, lead = start - 1, lead + 1
     return start
+
+
+def _stated_date_before(runs: list[Run], start: int) -> list[Run]:
+    """The short run a little before the policy that says when it was last updated ("Last
+    Updated: March 2024" above the title), if any: that notice belongs to the policy, what
+    lies between (a "What's new?" link, a language menu) does not."""
+    for run in reversed(runs[max(0, start - DATE_RUNS_BEFORE) : start]):
+        if run.size <= SHORT_RUN and stated_date(run.text) is not None:
+            return [run]
+    return []
 
 
 def _prune(root: HtmlElement, runs: list[Run], kept: list[Run]) -> None:
