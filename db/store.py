@@ -698,11 +698,3 @@ class Store:
                 """
             )
         )
-
-    def counts(self) -> dict[str, int]:
-        """Row counts of the main tables."""
-        return {
-            table: self.db[table].count
-            for table in ("documents", "captures", "bodies", "versions", "revisions")
-        }
-
