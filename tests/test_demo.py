@@ -29,3 +29,9 @@ def test_demo_fills_a_database_and_summarises(tmp_path: Path) -> None:
     for slug in revisions:
         assert slug in result.stdout
     assert "policy-history serve policies.db" in result.stdout
+    again = subprocess.run([sys.executable, "-m", "tracker", "demo"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "24 captures listed, 0 stored (0 replays, 0 reused by digest), 24 already stored" in again.stderr
+    with sqlite3.connect(db) as conn:  # the same archive address: nothing stored twice
+        assert conn.execute("select count(*), count(distinct archive) from captures").fetchone() == (24, 1)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tracker.runs import RunOptions
 
 log = logging.getLogger("policy_history")
+DEMO_PORT = 8798  # where `demo` serves its bundled captures, unless the port is taken
 
 db_option = click.option(
     "--db",
@@ -517,7 +518,7 @@ def demo(db_path: str) -> None:
     through the same code path as a crawl of web.archive.org.
     """
     from crawler.demo import demo_captures
-    from crawler.localarchive import LocalArchive
+    from crawler.localarchive import LocalArchive, port_is_free
 
     store = Store(db_path)
     documents = [
@@ -526,7 +527,8 @@ def demo(db_path: str) -> None:
     ]
     with tempfile.TemporaryDirectory(prefix="policy-history-demo-") as root:
         click.echo("starting a local archive (the first time sets up pywb: 10 to 30 s)...", err=True)
-        with LocalArchive(Path(root)) as archive:
+        # A stable address, when free: the captures a second demo lists are those it stored.
+        with LocalArchive(Path(root), port=DEMO_PORT if port_is_free(DEMO_PORT) else None) as archive:
             archive.add(demo_captures(), "demo")
             click.echo(f"archive ready at {archive.url}; crawling {len(documents)} policies", err=True)
             _crawl(store, Archive.parse(archive.url), documents)
