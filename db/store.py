@@ -95,20 +95,22 @@ class StoredBody:
 class Store:
     """Reads and writes one policy-history SQLite file (created and migrated on open)."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
-        """Open a database file, creating and migrating it; ``readonly``: open an existing
-        file without writing to it (migrating it first only if it is from an older version).
+    def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True):
+        """Open a database file, creating (unless ``create`` is false) and migrating it;
+        ``readonly``: open an existing file without writing to it (migrating it first only if
+        it is from an older version).
 
-        Raises ``DatabaseError`` naming the file when it cannot be opened or used.
+        Raises ``DatabaseError`` naming the file when it is missing (``readonly``, or not
+        ``create``), or cannot be opened or used.
         """
         self.path = Path(path)
         self._run_lock = FileLock(self.path, "run")
+        if (readonly or not create) and not self.path.is_file():
+            raise DatabaseError(f"{self.path} does not exist; check --db, or crawl into it first")
         try:
-            if readonly and not self.path.is_file():
-                raise DatabaseError(f"{self.path} does not exist; check --db, or crawl into it first")
-            if readonly and not migrations.pending(Database(self._read_only())):
-                self.db = Database(self._read_only())
-            else:
+            self.db = Database(self._read_only()) if readonly else open_database(self.path)
+            if readonly and migrations.pending(self.db):
+                self.db.close()
                 self.db = open_database(self.path)
         except sqlite3.Error as err:
             raise DatabaseError(f"cannot use {self.path} as a policy-history database: {err}") from err

@@ -20,7 +20,7 @@ from crawler.archive import WAYBACK, Archive
 from db.store import Document, Store
 from tracker import declarations, report
 from tracker import export as export_format
-from tracker.errors import DatabaseError, PolicyHistoryError
+from tracker.errors import PolicyHistoryError, UnknownPolicy
 from tracker.history import compare, update
 from tracker.revisions import Revision, iso
 
@@ -101,7 +101,10 @@ def add(slug: str, urls: tuple[str, ...], name: str | None, db_path: str) -> Non
     declarations.validate_slug(slug)
     checked = [declarations.validate_url(url, slug=slug) for url in urls]
     store = Store(db_path)
-    known = {d.slug: d for d in store.documents()}.get(slug)
+    try:
+        known: Document | None = store.document(slug)
+    except UnknownPolicy:
+        known = None
     document = store.add_document(slug, checked, name=name)
     new = len(document.urls) - (len(known.urls) if known else 0)
     what = "new policy" if known is None else f"{new} URL(s) added" if new else "already tracked"
@@ -310,7 +313,7 @@ def export(slugs: tuple[str, ...], db_path: str, out: str | None) -> None:
 @db_option
 def rebuild(db_path: str) -> None:
     """Re-extract every stored capture and recompute versions and revisions (no network)"""
-    store = Store(_existing(db_path))
+    store = Store(db_path, create=False)
     run_id = store.start_run("rebuild", None)
     store.clear_derived()
     report = update(store)
@@ -434,7 +437,7 @@ def runs(db_path: str, limit: int, as_json: bool) -> None:
     \b
         policy-history runs --limit 5
     """
-    store = Store(_existing(db_path))
+    store = Store(db_path, create=False)
     store.reconcile_runs()
     rows = store.runs(limit)
     if as_json:
@@ -462,7 +465,7 @@ def status(db_path: str, as_json: bool) -> None:
     """Show each policy's last capture, last revision, last run and next scheduled run"""
     import scheduler
 
-    store = Store(_existing(db_path))
+    store = Store(db_path, create=False)
     store.reconcile_runs()
     plans = scheduler.planned(db_path)
     rows = []
@@ -535,13 +538,6 @@ def demo(db_path: str) -> None:
     _summary(store, documents)
     click.echo(f"\nThe history is in {db_path}: try `policy-history log bumble-privacy` "
                f"or `policy-history serve {db_path}`")
-
-
-def _existing(db_path: str) -> str:
-    """``db_path``, if the file exists: commands that only look at a history never create one."""
-    if not Path(db_path).is_file():
-        raise DatabaseError(f"{db_path} does not exist; check --db, or crawl into it first")
-    return db_path
 
 
 def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Document]:
