@@ -41,7 +41,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from db.jobs import JobRows
 from db.locks import FileLock
-from db.store import Store, utcnow
+from db.store import Store, iso_utc, utcnow
 from tracker.declarations import Timing
 from tracker.errors import DatabaseBusy, DeclarationError
 from tracker.shutdown import Shutdown
@@ -258,7 +258,7 @@ def serve(
                 job = _plan(scheduler, timing, trigger, argv, policies, resume=resume)
                 scheduler.resume()
                 log.info("scheduled: %s; next run at %s. Stop with Ctrl-C or SIGTERM",
-                         job.name, job.next_run_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                         job.name, iso_utc(job.next_run_time))
                 while not shutdown.requested:
                     time.sleep(POLL)
                 log.info("%s received: stopping; the run in progress ends at its next safe point",

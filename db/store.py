@@ -39,9 +39,27 @@ _compressor = zstandard.ZstdCompressor(level=10)
 _decompressor = zstandard.ZstdDecompressor()
 
 
+def iso_utc(moment: datetime) -> str:
+    """A time as ISO 8601 UTC with a ``Z``, to the second (``2019-03-02T10:00:00Z``)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utcnow() -> str:
-    """Now as ISO 8601 UTC with a ``Z``, to the second."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Now, as ``iso_utc`` writes it."""
+    return iso_utc(datetime.now(timezone.utc))
+
+
+CLAUSES_OF_VERSION = (
+    "select id, ordinal, kind, path, label, text, level from clauses"
+    " where version_id = ? order by ordinal"
+)
+"""The clauses of a version, in order (one parameter: the version id)."""
+
+
+def numbered_clause(row: dict[str, Any]) -> tuple[int, Clause]:
+    """A row of ``CLAUSES_OF_VERSION`` as ``(clause id, Clause)``."""
+    row = dict(row)
+    return row.pop("id"), Clause(**row)
 
 
 def urlkey(url: str) -> str:
@@ -480,14 +498,7 @@ class Store:
 
     def clauses(self, version_id: int) -> list[tuple[int, Clause]]:
         """A version's stored clauses with their ids, in order (empty if not yet split)."""
-        return [
-            (row.pop("id"), Clause(**row))
-            for row in self.db.query(
-                "select id, ordinal, kind, path, label, text, level from clauses"
-                " where version_id = ? order by ordinal",
-                [version_id],
-            )
-        ]
+        return [numbered_clause(row) for row in self.db.query(CLAUSES_OF_VERSION, [version_id])]
 
     def save_clauses(self, version_id: int, clauses: Sequence[Clause]) -> list[tuple[int, Clause]]:
         """Store a version's clauses (once; a version's text never changes); returns them with ids."""

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from crawler.archive import WAYBACK, Archive
-from db.store import Document, Store
+from db.store import Document, Store, iso_utc
 from tracker import declarations, report
 from tracker import export as export_format
 from tracker.errors import PolicyHistoryError, UnknownPolicy
@@ -472,7 +472,7 @@ def status(db_path: str, as_json: bool) -> None:
     for row in store.policy_status():
         nexts = [p.next_run for p in plans if p.next_run and (p.policies is None or row["slug"] in p.policies)]
         rows.append({**row, "capture": iso(row["capture"]) if row["capture"] else None,
-                     "next_run": min(nexts).strftime("%Y-%m-%dT%H:%M:%SZ") if nexts else None})
+                     "next_run": iso_utc(min(nexts)) if nexts else None})
     if as_json:
         for row in rows:
             click.echo(json.dumps(row))
@@ -589,4 +589,4 @@ def _parse_when(text: str) -> str:
         raise click.BadParameter(
             f"{text!r} is not a date like 2019-01-01, a time like 2019-01-01T10:00 or a "
             "14-digit timestamp") from None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(moment)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
@@ -13,10 +13,10 @@ from tracker.revisions import Revision
 SYMBOLS = {"added": "+", "removed": "−", "modified": "~", "moved": "↔", "split": "⇉", "merged": "⇇"}
 
 
-def summary(revision: Revision | dict[str, Any]) -> str:
-    """``+3 −1 ~5 ↔1`` for a revision's counts against the one before."""
-    get = revision.get if isinstance(revision, dict) else lambda k: getattr(revision, k)
-    return f"+{get('added') or 0} −{get('removed') or 0} ~{get('modified') or 0} ↔{get('moved') or 0}"
+def summary(revision: Mapping[str, Any]) -> str:
+    """``+3 −1 ~5 ↔1`` for a ``revisions`` row's counts against the revision before."""
+    return " ".join(f"{symbol}{revision[key] or 0}" for symbol, key in
+                    (("+", "added"), ("−", "removed"), ("~", "modified"), ("↔", "moved")))
 
 
 def header(slug: str, before: Revision, after: Revision) -> list[str]:

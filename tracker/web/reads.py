@@ -10,6 +10,7 @@ from typing import Any
 from datasette.database import Database
 from datasette.utils.asgi import NotFound
 
+from db.store import CLAUSES_OF_VERSION, numbered_clause
 from tracker.changelog import change_log
 from tracker.clauses import Clause
 from tracker.revisions import Revision
@@ -80,11 +81,7 @@ async def change(db: Database, change_id: int) -> Row:
 
 
 async def _clauses(db: Database, version_id: int) -> list[tuple[int, Clause]]:
-    rows = await _rows(
-        db, "select id, ordinal, kind, path, label, text, level from clauses where version_id = ?"
-        " order by ordinal", [version_id],
-    )
-    return [(row.pop("id"), Clause(**row)) for row in rows]
+    return [numbered_clause(row) for row in await _rows(db, CLAUSES_OF_VERSION, [version_id])]
 
 
 async def _rows(db: Database, sql: str, params: list[Any] | dict[str, Any]) -> list[Row]:
