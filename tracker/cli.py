@@ -524,10 +524,8 @@ def demo(db_path: str) -> None:
     from crawler.localarchive import LocalArchive, port_is_free
 
     store = Store(db_path)
-    documents = [
-        store.add_document(d.slug, d.urls, name=d.name, options=d.options)
-        for d in declarations.load() + declarations.load(resources.files("crawler.demo") / "policies.yaml")
-    ]
+    documents = _track(store, declarations.load()
+                       + declarations.load(resources.files("crawler.demo") / "policies.yaml"))
     with tempfile.TemporaryDirectory(prefix="policy-history-demo-") as root:
         click.echo("starting a local archive (the first time sets up pywb: 10 to 30 s)...", err=True)
         # A stable address, when free: the captures a second demo lists are those it stored.
@@ -540,12 +538,16 @@ def demo(db_path: str) -> None:
                f"or `policy-history serve {db_path}`")
 
 
+def _track(store: Store, declared: Sequence[declarations.Declaration]) -> list[Document]:
+    """Track every declared policy (idempotent); returns their documents."""
+    return [store.add_document(d.slug, d.urls, name=d.name, options=d.options) for d in declared]
+
+
 def _documents(store: Store, path: str | None, slugs: Sequence[str]) -> list[Document]:
     if path is not None or not store.documents():
         if path is None:
             click.echo("tracking the five bundled policies (see `policy-history crawl --help`)", err=True)
-        for d in declarations.load(path):
-            store.add_document(d.slug, d.urls, name=d.name, options=d.options)
+        _track(store, declarations.load(path))
     if slugs:
         return [store.document(slug) for slug in slugs]
     return store.documents()
